@@ -1,0 +1,90 @@
+//! Property tests: no input makes reading panic, and what a template writes reads back.
+
+use lifelong_core::Lang;
+use lifelong_import::{template_csv, template_xlsx, Limits};
+use proptest::prelude::*;
+
+use crate::common::{read, SCHEMA};
+
+fn small_limits() -> Limits {
+    Limits {
+        max_bytes: 1 << 20,
+        max_rows: 50,
+    }
+}
+
+/// A real workbook to damage.
+fn workbook() -> Vec<u8> {
+    template_xlsx(
+        &SCHEMA,
+        Lang::Zh,
+        &[&["张三", "1", "2"], &["李四", "3", "4"]],
+    )
+    .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = read(&bytes, &small_limits());
+    }
+
+    #[test]
+    fn arbitrary_zip_like_bytes_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let mut bytes = b"PK\x03\x04".to_vec();
+        bytes.extend(tail);
+        let _ = read(&bytes, &small_limits());
+    }
+
+    #[test]
+    fn damaged_workbooks_never_panic(
+        damage in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+        cut in any::<prop::sample::Index>(),
+        truncate in any::<bool>(),
+    ) {
+        let mut bytes = workbook();
+        for (at, byte) in damage {
+            let at = at.index(bytes.len());
+            bytes[at] = byte;
+        }
+        if truncate {
+            bytes.truncate(cut.index(bytes.len()));
+        }
+        let _ = read(&bytes, &small_limits());
+    }
+
+    #[test]
+    fn csv_like_text_never_panics(
+        body in "[姓名身份证号码手机,;\t\"\r\n a-zA-Z0-9\u{3000}\u{FEFF}]{0,400}",
+        header in prop::sample::select(vec!["", "姓名,身份证号码\n", "姓名\t身份证号码\t手机\r\n", "\"姓名\";\"ID number\"\n"]),
+    ) {
+        let text = format!("{header}{body}");
+        let _ = read(text.as_bytes(), &small_limits());
+    }
+
+    #[test]
+    fn csv_template_rows_read_back(
+        rows in proptest::collection::vec(
+            proptest::collection::vec("[张三李四a-z0-9 ,;\"\t\r\n]{0,12}", 3),
+            0..20,
+        ),
+    ) {
+        let examples: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+        let examples: Vec<&[&str]> = examples.iter().map(Vec::as_slice).collect();
+        let csv = template_csv(&SCHEMA, Lang::En, &examples);
+        let table = read(&csv, &Limits::default()).unwrap();
+        let expected: Vec<(usize, Vec<&str>)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (i + 2, r.iter().map(|c| c.trim()).collect::<Vec<_>>()))
+            .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
+            .collect();
+        let got: Vec<(usize, Vec<&str>)> = table
+            .rows()
+            .map(|r| (r.number(), vec![r.get("name"), r.get("id_number"), r.get("mobile")]))
+            .collect();
+        prop_assert_eq!(got, expected);
+    }
+}

@@ -1,0 +1,115 @@
+//! How domain values are written as column values and read back. Both engines see the same
+//! text forms (through sqlx's `Any` driver), which is what keeps their behaviour identical.
+
+use lifelong_store::{StoreError, StoreResult};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime, UtcOffset};
+
+/// A UTC timestamp as fixed-width RFC 3339 text with microseconds, so text order is time order.
+pub fn ts(t: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    let fmt = format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+    );
+    t.format(&fmt).unwrap_or_else(|_| t.unix_timestamp().to_string())
+}
+
+/// Parses a timestamp written by [`ts`].
+pub fn parse_ts(text: &str) -> StoreResult<OffsetDateTime> {
+    OffsetDateTime::parse(text, &Rfc3339).map_err(|e| StoreError::corrupt("timestamp", e))
+}
+
+/// A calendar date as `YYYY-MM-DD`.
+pub fn date(d: Date) -> String {
+    let fmt = format_description!("[year]-[month]-[day]");
+    d.format(&fmt).unwrap_or_default()
+}
+
+/// Parses a date written by [`date`].
+pub fn parse_date(text: &str) -> StoreResult<Date> {
+    let fmt = format_description!("[year]-[month]-[day]");
+    Date::parse(text, &fmt).map_err(|e| StoreError::corrupt("date", e))
+}
+
+/// Typed column access with store errors.
+pub trait RowExt {
+    fn text(&self, col: &str) -> StoreResult<String>;
+    fn opt_text(&self, col: &str) -> StoreResult<Option<String>>;
+    fn int(&self, col: &str) -> StoreResult<i64>;
+    fn opt_int(&self, col: &str) -> StoreResult<Option<i64>>;
+    fn bytes(&self, col: &str) -> StoreResult<Vec<u8>>;
+    fn opt_bytes(&self, col: &str) -> StoreResult<Option<Vec<u8>>>;
+    fn time(&self, col: &str) -> StoreResult<OffsetDateTime> {
+        parse_ts(&self.text(col)?)
+    }
+    fn opt_time(&self, col: &str) -> StoreResult<Option<OffsetDateTime>> {
+        self.opt_text(col)?.as_deref().map(parse_ts).transpose()
+    }
+    fn flag(&self, col: &str) -> StoreResult<bool> {
+        Ok(self.int(col)? != 0)
+    }
+    /// A text column parsed into a domain value.
+    fn parsed<T>(&self, col: &'static str, parse: impl FnOnce(&str) -> Option<T>) -> StoreResult<T> {
+        let text = self.text(col)?;
+        parse(&text).ok_or_else(|| StoreError::corrupt(col, text))
+    }
+}
+
+fn column_error(col: &str, e: sqlx::Error) -> StoreError {
+    StoreError::Backend(format!("column {col}: {e}"))
+}
+
+impl RowExt for AnyRow {
+    fn text(&self, col: &str) -> StoreResult<String> {
+        self.try_get(col).map_err(|e| column_error(col, e))
+    }
+    fn opt_text(&self, col: &str) -> StoreResult<Option<String>> {
+        self.try_get(col).map_err(|e| column_error(col, e))
+    }
+    fn int(&self, col: &str) -> StoreResult<i64> {
+        self.try_get(col).map_err(|e| column_error(col, e))
+    }
+    fn opt_int(&self, col: &str) -> StoreResult<Option<i64>> {
+        self.try_get(col).map_err(|e| column_error(col, e))
+    }
+    fn bytes(&self, col: &str) -> StoreResult<Vec<u8>> {
+        self.try_get(col).map_err(|e| column_error(col, e))
+    }
+    fn opt_bytes(&self, col: &str) -> StoreResult<Option<Vec<u8>>> {
+        self.try_get(col).map_err(|e| column_error(col, e))
+    }
+}
+
+/// Maps a database error; a unique-constraint violation becomes `Conflict(code)`.
+pub fn conflict_on_unique(code: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(code),
+        _ => backend(e),
+    }
+}
+
+/// Maps any other database error.
+pub fn backend(e: sqlx::Error) -> StoreError {
+    match e {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        other => StoreError::Backend(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn timestamps_are_fixed_width_utc_and_round_trip() {
+        let t = datetime!(2026-11-23 18:30:28.5 +08:00);
+        let s = ts(t);
+        assert_eq!(s, "2026-11-23T10:30:28.500000Z");
+        assert_eq!(parse_ts(&s).unwrap(), t);
+        assert!(ts(datetime!(2026-01-02 00:00 UTC)) < ts(datetime!(2026-11-02 00:00 UTC)));
+    }
+}

@@ -1,0 +1,25 @@
+//! The storage interface of Lifelong: the traits every backend implements, in domain types;
+//! the records they read and write; [`StoreError`]; and, behind the `conformance` feature, the
+//! one test suite every backend must pass.
+//!
+//! Every method that writes takes the [`NewAudit`] record of the action and writes it in the
+//! same transaction, so nothing is changed without a trace and no trace is left of a change
+//! that did not happen.
+
+mod error;
+mod ids;
+mod page;
+mod records;
+mod traits;
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+pub use error::StoreError;
+pub use ids::{AccountId, ConsentId, InstitutionId, TokenId, UploadId, UserId};
+pub use page::{Cursor, Page};
+pub use records::*;
+pub use traits::*;
+
+/// The result of a store call.
+pub type StoreResult<T> = Result<T, StoreError>;
