@@ -2,9 +2,10 @@
 //!
 //! A UTF-8 byte-order mark means UTF-8; `FF FE` and `FE FF` mean UTF-16 little/big endian. With
 //! no mark, valid UTF-8 is taken as it is (borrowed, no copy); anything else is decoded as
-//! GB18030, a superset of the GBK that Excel on Chinese Windows writes for "CSV". A decoding that
-//! would need a replacement character is refused as `Encoding`; NUL and other control characters
-//! (C0 other than tab, CR and LF; DEL; C1) are refused as `NotText`.
+//! GB18030, a superset of the GBK that Excel on Chinese Windows writes for "CSV" — unless it is
+//! mostly valid UTF-8 with a few broken bytes, which GB18030 would decode into nonsense. A
+//! decoding that would need a replacement character is refused as `Encoding`; NUL and other
+//! control characters (C0 other than tab, CR and LF; DEL; C1) are refused as `NotText`.
 
 use std::borrow::Cow;
 
@@ -15,11 +16,7 @@ use crate::error::FileError;
 /// The text of `bytes`, without any byte-order mark.
 pub(crate) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, FileError> {
     if let Some(body) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        if has_ascii_control(body) {
-            return Err(FileError::NotText);
-        }
-        let text = std::str::from_utf8(body).map_err(|_| FileError::Encoding)?;
-        return checked(Cow::Borrowed(text));
+        return borrowed_utf8(body)?.ok_or(FileError::Encoding);
     }
     if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
         return decode_with(UTF_16LE, body);
@@ -27,40 +24,66 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, FileError> {
     if let Some(body) = bytes.strip_prefix(b"\xFE\xFF") {
         return decode_with(UTF_16BE, body);
     }
+    match borrowed_utf8(bytes)? {
+        Some(text) => Ok(text),
+        None if looks_like_damaged_utf8(bytes) => Err(FileError::Encoding),
+        None => decode_with(GB18030, bytes),
+    }
+}
+
+/// Whether text that is not valid UTF-8 is still mostly UTF-8 (a stray Latin-1 byte, a cut
+/// character): GB18030 would decode it "successfully" into nonsense. Chinese text in GBK forms
+/// a valid UTF-8 sequence about once for every six invalid ones; damaged UTF-8 the other way
+/// round.
+fn looks_like_damaged_utf8(bytes: &[u8]) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    valid >= 2 * invalid
+}
+
+/// The bytes as UTF-8 text without copying, `None` when they are not UTF-8.
+fn borrowed_utf8(bytes: &[u8]) -> Result<Option<Cow<'_, str>>, FileError> {
     if has_ascii_control(bytes) {
         return Err(FileError::NotText);
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => checked(Cow::Borrowed(text)),
-        // Neither GBK nor GB18030 uses bytes below 0x30 inside a character, so the control
-        // check above holds for them too.
-        Err(_) => decode_with(GB18030, bytes),
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Ok(None);
+    };
+    if has_c1_control(text) {
+        return Err(FileError::NotText);
     }
+    Ok(Some(Cow::Borrowed(text)))
 }
 
 fn decode_with<'a>(encoding: &'static Encoding, body: &[u8]) -> Result<Cow<'a, str>, FileError> {
     let text = encoding
         .decode_without_bom_handling_and_without_replacement(body)
         .ok_or(FileError::Encoding)?;
-    checked(Cow::Owned(text.into_owned()))
-}
-
-/// Refuses text holding control characters.
-fn checked(text: Cow<'_, str>) -> Result<Cow<'_, str>, FileError> {
-    let bytes = text.as_bytes();
-    let has_c1 = bytes
-        .windows(2)
-        .any(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]));
-    if has_c1 || has_ascii_control(bytes) {
+    if has_ascii_control(text.as_bytes()) || has_c1_control(&text) {
         return Err(FileError::NotText);
     }
-    Ok(text)
+    Ok(Cow::Owned(text.into_owned()))
 }
 
 fn has_ascii_control(bytes: &[u8]) -> bool {
     bytes
         .iter()
         .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F)
+}
+
+/// U+0080 to U+009F, which UTF-8 writes as `C2 80` to `C2 9F`.
+fn has_c1_control(text: &str) -> bool {
+    let mut rest = text.as_bytes();
+    while let Some(at) = rest.iter().position(|&b| b == 0xC2) {
+        if rest.get(at + 1).is_some_and(|b| (0x80..=0x9F).contains(b)) {
+            return true;
+        }
+        rest = rest.get(at + 1..).unwrap_or_default();
+    }
+    false
 }
 
 #[cfg(test)]
@@ -82,6 +105,26 @@ mod tests {
             out.extend_from_slice(&pair);
         }
         out
+    }
+
+    #[test]
+    fn long_gbk_text_is_not_mistaken_for_damaged_utf8() {
+        const COMMON: &str = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会\
+            可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起\
+            小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样";
+        let chars: Vec<char> = COMMON.chars().collect();
+        let mut text = String::from("姓名,身份证号码,地址\r\n");
+        let mut seed = 7u32;
+        for _ in 0..300 {
+            for _ in 0..12 {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                text.push(chars[(seed >> 16) as usize % chars.len()]);
+            }
+            text.push_str(",11010519491231002X,北京市\r\n");
+        }
+        let gbk = GB18030.encode(&text).0.into_owned();
+        assert!(!looks_like_damaged_utf8(&gbk));
+        assert_eq!(decode(&gbk).as_deref(), Ok(text.as_str()));
     }
 
     #[test]

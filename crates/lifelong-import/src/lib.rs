@@ -6,8 +6,20 @@
 //! use lifelong_import::{Column, Limits, Schema, Table};
 //!
 //! const COLUMNS: &[Column] = &[
-//!     Column { key: "name", aliases: &["姓名"], required: true, label_zh: "姓名", label_en: "Name" },
-//!     Column { key: "mobile", aliases: &["手机号码"], required: false, label_zh: "手机号", label_en: "Mobile" },
+//!     Column {
+//!         key: "name",
+//!         aliases: &["学员姓名"],
+//!         required: true,
+//!         label_zh: "姓名",
+//!         label_en: "Name",
+//!     },
+//!     Column {
+//!         key: "mobile",
+//!         aliases: &["手机号码", "phone"],
+//!         required: false,
+//!         label_zh: "手机号",
+//!         label_en: "Mobile",
+//!     },
 //! ];
 //! const SCHEMA: Schema = Schema { columns: COLUMNS };
 //!
@@ -29,7 +41,8 @@
 //!   stops at the first data row over `max_rows` (`TooManyRows`), without reading the rest.
 //! - **Text encodings**: UTF-8 with or without BOM, UTF-16 LE/BE with BOM, otherwise GB18030 (what
 //!   Excel on Chinese Windows writes as "CSV"). NUL and control characters other than tab, CR and
-//!   LF are `NotText`; a decoding that would lose characters is `Encoding`.
+//!   LF are `NotText`; a decoding that would lose characters is `Encoding`, and so is text that
+//!   is mostly UTF-8 with a few broken bytes (which GB18030 would turn into nonsense).
 //! - **Delimiter**: comma, tab or semicolon, whichever makes the header line name the most
 //!   schema columns (comma on a tie). Quoted fields may hold delimiters, quotes (`""`) and line
 //!   breaks; a quote that is never closed is `FileError::Csv`.
@@ -44,16 +57,19 @@
 //!   quoted CSV field spanning lines is one row. Cells are trimmed (Unicode whitespace, including
 //!   the full-width space); a missing cell reads as `""`.
 //! - **Workbooks**: the first visible worksheet (or the first worksheet when all are hidden); cell
-//!   values come out as typed — see the `workbook` rules below.
+//!   values come out as typed, as described below.
 //! - **Row problems** that do not stop the read (`Table::row_errors`): in CSV, non-empty cells
 //!   beyond the last header (`row_extra_cells`, often an unquoted comma); in workbooks, numbers of
 //!   16 or more digits that Excel already rounded (`cell_lost_digits`, typically an ID number
 //!   typed as a number) and formula errors such as `#N/A`, read as empty (`cell_formula_error`).
 //!
 //! Workbook cells: whole numbers are written without `.0`, other numbers rounded to Excel's 15
-//! significant digits and never in exponent form; dates as `YYYY-MM-DD` (with ` HH:MM:SS` when
-//! there is a time, `HH:MM:SS` alone for a time), durations as `H:MM:SS`, booleans as `true` and
-//! `false`. Percent and currency formats are not applied: `50%` reads `0.5`.
+//! significant digits and never in exponent form; numbers of 16 or more digits as the integer
+//! the stored value gives (its shortest exact digits: Excel itself keeps 15 and fills the rest
+//! with zeros, so an ID ending in `X` must be typed as text anyway); dates as `YYYY-MM-DD` (with
+//! ` HH:MM:SS` when there is a time, `HH:MM:SS` alone for a time), durations as `H:MM:SS`,
+//! booleans as `true` and `false`. Percent and currency formats are not applied: `50%` reads
+//! `0.5`.
 //!
 //! No input makes reading panic; a property test feeds it arbitrary bytes.
 

@@ -189,6 +189,10 @@ impl fmt::Debug for Row<'_> {
 /// Marks a file column that maps to no schema column.
 const UNMAPPED: u16 = u16::MAX;
 
+/// Excel's column limit; cells beyond it are ignored, so a header of millions of fields cannot
+/// make the builder hold millions of header strings.
+const MAX_COLUMNS: usize = 16_384;
+
 /// Assembles a `Table` from rows of cells: the first non-blank row is the header, the rest data.
 /// Both readers drive it with `begin_row`, `cell`/`problem` and `end_row`.
 pub(crate) struct Builder {
@@ -257,6 +261,10 @@ impl Builder {
             return Ok(());
         }
         self.current_filled = true;
+        if column >= MAX_COLUMNS {
+            self.current_extra = true;
+            return Ok(());
+        }
         if let Some(header) = &mut self.header {
             header.push((column, value.to_owned()));
             return Ok(());

@@ -10,6 +10,7 @@
 
 use std::fmt::Write as _;
 use std::io::Cursor;
+use std::panic::AssertUnwindSafe;
 
 use calamine::{DataRef, ExcelDateTime, Reader, SheetType, SheetVisible, Xlsx};
 
@@ -25,11 +26,20 @@ const MAX_UNPACK_RATIO: u64 = 100;
 const LOST_DIGITS_FROM: f64 = 1e15;
 
 pub(crate) fn read(bytes: &[u8], schema: &Schema, limits: &Limits) -> Result<Table, FileError> {
+    // The workbook parser reads untrusted XML, and absurd input can still trip it (calamine
+    // 0.38 overflows parsing a row number like `A4294967296`, a panic in builds with overflow
+    // checks). Everything the closure touches is its own, so nothing is left half-changed;
+    // with `panic = "abort"` this guard would not help.
+    std::panic::catch_unwind(AssertUnwindSafe(|| read_unguarded(bytes, schema, limits)))
+        .unwrap_or(Err(FileError::InvalidXlsx))
+}
+
+fn read_unguarded(bytes: &[u8], schema: &Schema, limits: &Limits) -> Result<Table, FileError> {
     if let Some(unpacked) = unpacked_size(bytes) {
         let allowed = (limits.max_bytes as u64).saturating_mul(MAX_UNPACK_RATIO);
         if unpacked > allowed {
             return Err(FileError::TooLarge {
-                max_bytes: usize::try_from(allowed).unwrap_or(usize::MAX),
+                max_bytes: limits.max_bytes,
                 found: usize::try_from(unpacked).unwrap_or(usize::MAX),
             });
         }

@@ -72,17 +72,22 @@ pub(crate) async fn load_account<'e>(
     exec: impl Executor<'e, Database = Any>,
     id: &AccountId,
 ) -> StoreResult<Account> {
-    let row = sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"))
-        .bind(id.as_str())
-        .fetch_optional(exec)
-        .await
-        .map_err(backend)?
-        .ok_or(StoreError::NotFound)?;
+    let row = sqlx::query(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"
+    ))
+    .bind(id.as_str())
+    .fetch_optional(exec)
+    .await
+    .map_err(backend)?
+    .ok_or(StoreError::NotFound)?;
     account_from_row(&row)
 }
 
 /// The account holding this ID-number blind index, if any.
-async fn account_id_by_index(conn: &mut AnyConnection, index: &str) -> StoreResult<Option<AccountId>> {
+async fn account_id_by_index(
+    conn: &mut AnyConnection,
+    index: &str,
+) -> StoreResult<Option<AccountId>> {
     let row: Option<(String,)> = sqlx::query_as("SELECT id FROM accounts WHERE id_index = $1")
         .bind(index)
         .fetch_optional(conn)
@@ -97,7 +102,10 @@ const ACCOUNT_PARAMS: usize = 15;
 /// Inserts accounts in multi-row statements (a few hundred rows each), within the caller's
 /// transaction. A person who already has an account makes the whole call fail with
 /// `Conflict("account_exists")`.
-pub(crate) async fn insert_accounts(conn: &mut AnyConnection, accounts: &[NewAccount]) -> StoreResult<()> {
+pub(crate) async fn insert_accounts(
+    conn: &mut AnyConnection,
+    accounts: &[NewAccount],
+) -> StoreResult<()> {
     let now = ts(OffsetDateTime::now_utc());
     for chunk in accounts.chunks(400) {
         let mut sql = String::from(
@@ -112,8 +120,21 @@ pub(crate) async fn insert_accounts(conn: &mut AnyConnection, accounts: &[NewAcc
             }
             sql.push_str(&format!(
                 "(${},${},${},${},${},${},${},${},${},${},${},NULL,${},${},${},${})",
-                b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10,
-                b + 11, b + 12, b + 13, b + 14, b + 15
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9,
+                b + 10,
+                b + 11,
+                b + 12,
+                b + 13,
+                b + 14,
+                b + 15
             ));
         }
         let mut q = sqlx::query(&sql);
@@ -135,7 +156,42 @@ pub(crate) async fn insert_accounts(conn: &mut AnyConnection, accounts: &[NewAcc
                 .bind(now.as_str())
                 .bind(now.as_str());
         }
-        q.execute(&mut *conn).await.map_err(conflict_on_unique("account_exists"))?;
+        q.execute(&mut *conn)
+            .await
+            .map_err(conflict_on_unique("account_exists"))?;
+    }
+    let consents: Vec<(&AccountId, &NewConsent)> = accounts
+        .iter()
+        .flat_map(|a| a.consents.iter().map(move |c| (&a.id, c)))
+        .collect();
+    for chunk in consents.chunks(500) {
+        let mut sql = String::from(
+            "INSERT INTO consents (id, account_id, kind, purpose, guardian_name, granted_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 5;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${},${},${},${},${},$1)",
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            ));
+        }
+        let mut q = sqlx::query(&sql).bind(now.as_str());
+        for (account, consent) in chunk {
+            q = q
+                .bind(ConsentId::new().to_string())
+                .bind(account.as_str())
+                .bind(consent.kind.as_str())
+                .bind(consent.purpose.as_str())
+                .bind(consent.guardian_name.clone());
+        }
+        q.execute(&mut *conn).await.map_err(backend)?;
     }
     Ok(())
 }
@@ -149,7 +205,9 @@ pub(crate) async fn link_members(
     let now = ts(OffsetDateTime::now_utc());
     let mut added = 0;
     for chunk in accounts.chunks(400) {
-        let mut sql = String::from("INSERT INTO memberships (institution_id, account_id, created_at) VALUES ");
+        let mut sql = String::from(
+            "INSERT INTO memberships (institution_id, account_id, created_at) VALUES ",
+        );
         for i in 0..chunk.len() {
             if i > 0 {
                 sql.push(',');
@@ -157,11 +215,17 @@ pub(crate) async fn link_members(
             sql.push_str(&format!("($1, ${}, $2)", i + 3));
         }
         sql.push_str(" ON CONFLICT DO NOTHING");
-        let mut q = sqlx::query(&sql).bind(institution.as_str()).bind(now.as_str());
+        let mut q = sqlx::query(&sql)
+            .bind(institution.as_str())
+            .bind(now.as_str());
         for a in chunk {
             q = q.bind(a.as_str());
         }
-        added += q.execute(&mut *conn).await.map_err(backend)?.rows_affected();
+        added += q
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?
+            .rows_affected();
     }
     Ok(added)
 }
@@ -173,7 +237,10 @@ pub(crate) async fn existing_by_index(
 ) -> StoreResult<Vec<(String, AccountId)>> {
     let mut found = Vec::new();
     for chunk in indexes.chunks(500) {
-        let placeholders = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(",");
+        let placeholders = (1..=chunk.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(",");
         let sql = format!("SELECT id_index, id FROM accounts WHERE id_index IN ({placeholders})");
         let mut q = sqlx::query_as::<_, (String, String)>(&sql);
         for idx in chunk {
@@ -208,7 +275,11 @@ async fn insert_consent(
     Ok(id)
 }
 
-async fn load_consent(conn: &mut AnyConnection, account: &AccountId, id: &ConsentId) -> StoreResult<Consent> {
+async fn load_consent(
+    conn: &mut AnyConnection,
+    account: &AccountId,
+    id: &ConsentId,
+) -> StoreResult<Consent> {
     let row = sqlx::query("SELECT * FROM consents WHERE id = $1 AND account_id = $2")
         .bind(id.as_str())
         .bind(account.as_str())
@@ -224,15 +295,11 @@ impl AccountStore for SqlStore {
     async fn register_learner(
         &self,
         account: NewAccount,
-        consents: Vec<NewConsent>,
         user: NewUser,
         audit: NewAudit,
     ) -> StoreResult<(Account, User)> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         insert_accounts(&mut tx, std::slice::from_ref(&account)).await?;
-        for consent in &consents {
-            insert_consent(&mut tx, &account.id, consent).await?;
-        }
         insert_user(&mut tx, &user).await?;
         insert_audit(&mut tx, &audit).await?;
         let stored = load_account(&mut *tx, &account.id).await?;
@@ -260,7 +327,11 @@ impl AccountStore for SqlStore {
         insert_audit(&mut tx, &audit).await?;
         let stored = load_account(&mut *tx, &id).await?;
         tx.commit().await.map_err(backend)?;
-        Ok(if created { Opened::Created(stored) } else { Opened::Existing(stored) })
+        Ok(if created {
+            Opened::Created(stored)
+        } else {
+            Opened::Existing(stored)
+        })
     }
 
     async fn account(&self, id: &AccountId) -> StoreResult<Account> {
@@ -269,21 +340,34 @@ impl AccountStore for SqlStore {
 
     async fn existing_id_indexes(&self, indexes: &[String]) -> StoreResult<HashSet<String>> {
         let mut conn = self.read.acquire().await.map_err(backend)?;
-        Ok(existing_by_index(&mut conn, indexes).await?.into_iter().map(|(idx, _)| idx).collect())
+        Ok(existing_by_index(&mut conn, indexes)
+            .await?
+            .into_iter()
+            .map(|(idx, _)| idx)
+            .collect())
     }
 
-    async fn is_member(&self, institution: &InstitutionId, account: &AccountId) -> StoreResult<bool> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT 1 FROM memberships WHERE institution_id = $1 AND account_id = $2")
-                .bind(institution.as_str())
-                .bind(account.as_str())
-                .fetch_optional(&self.read)
-                .await
-                .map_err(backend)?;
+    async fn is_member(
+        &self,
+        institution: &InstitutionId,
+        account: &AccountId,
+    ) -> StoreResult<bool> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT 1 FROM memberships WHERE institution_id = $1 AND account_id = $2",
+        )
+        .bind(institution.as_str())
+        .bind(account.as_str())
+        .fetch_optional(&self.read)
+        .await
+        .map_err(backend)?;
         Ok(row.is_some())
     }
 
-    async fn list_accounts(&self, filter: &AccountFilter, cursor: &Cursor) -> StoreResult<Page<Account>> {
+    async fn list_accounts(
+        &self,
+        filter: &AccountFilter,
+        cursor: &Cursor,
+    ) -> StoreResult<Page<Account>> {
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE id > $1 \
              AND ($2 IS NULL OR status = $2) \
@@ -301,8 +385,13 @@ impl AccountStore for SqlStore {
             .fetch_all(&self.read)
             .await
             .map_err(backend)?;
-        let items = rows.iter().map(account_from_row).collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page::from_overfetch(items, cursor.limit, |a| a.id.to_string()))
+        let items = rows
+            .iter()
+            .map(account_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page::from_overfetch(items, cursor.limit, |a| {
+            a.id.to_string()
+        }))
     }
 
     async fn change_account_status(
@@ -354,15 +443,21 @@ impl AccountStore for SqlStore {
     }
 
     async fn consents(&self, account: &AccountId) -> StoreResult<Vec<Consent>> {
-        let rows = sqlx::query("SELECT * FROM consents WHERE account_id = $1 ORDER BY granted_at, id")
-            .bind(account.as_str())
-            .fetch_all(&self.read)
-            .await
-            .map_err(backend)?;
+        let rows =
+            sqlx::query("SELECT * FROM consents WHERE account_id = $1 ORDER BY granted_at, id")
+                .bind(account.as_str())
+                .fetch_all(&self.read)
+                .await
+                .map_err(backend)?;
         rows.iter().map(consent_from_row).collect()
     }
 
-    async fn grant_consent(&self, account: &AccountId, consent: NewConsent, audit: NewAudit) -> StoreResult<Consent> {
+    async fn grant_consent(
+        &self,
+        account: &AccountId,
+        consent: NewConsent,
+        audit: NewAudit,
+    ) -> StoreResult<Consent> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         load_account(&mut *tx, account).await?;
         let id = insert_consent(&mut tx, account, &consent).await?;
@@ -372,7 +467,12 @@ impl AccountStore for SqlStore {
         Ok(stored)
     }
 
-    async fn withdraw_consent(&self, account: &AccountId, id: &ConsentId, audit: NewAudit) -> StoreResult<Consent> {
+    async fn withdraw_consent(
+        &self,
+        account: &AccountId,
+        id: &ConsentId,
+        audit: NewAudit,
+    ) -> StoreResult<Consent> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         let done = sqlx::query(
             "UPDATE consents SET withdrawn_at = $3 WHERE id = $1 AND account_id = $2 AND withdrawn_at IS NULL",

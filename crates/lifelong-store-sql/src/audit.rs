@@ -22,7 +22,12 @@ pub(crate) async fn insert_audit(conn: &mut AnyConnection, audit: &NewAudit) -> 
     .bind(ts(OffsetDateTime::now_utc()))
     .bind(audit.actor.as_ref().map(|a| a.as_str().to_owned()))
     .bind(audit.actor_role.map(|r| r.as_str().to_owned()))
-    .bind(audit.via_institution.as_ref().map(|i| i.as_str().to_owned()))
+    .bind(
+        audit
+            .via_institution
+            .as_ref()
+            .map(|i| i.as_str().to_owned()),
+    )
     .bind(&audit.action)
     .bind(&audit.target_kind)
     .bind(&audit.target_id)
@@ -58,25 +63,37 @@ impl AuditStore for SqlStore {
         insert_audit(&mut conn, &audit).await
     }
 
-    async fn list_audit(&self, filter: &AuditFilter, cursor: &Cursor) -> StoreResult<Page<AuditEntry>> {
-        let before: i64 = cursor.after.as_deref().and_then(|c| c.parse().ok()).unwrap_or(i64::MAX);
-        let prefix = filter.action_prefix.as_ref().map(|p| format!("{}%", p.replace(['%', '_'], "")));
+    async fn list_audit(
+        &self,
+        filter: &AuditFilter,
+        cursor: &Cursor,
+    ) -> StoreResult<Page<AuditEntry>> {
+        let before: i64 = cursor
+            .after
+            .as_deref()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(i64::MAX);
         let rows = sqlx::query(
             "SELECT * FROM audit_log WHERE seq < $1 \
              AND ($2 IS NULL OR actor = $2) \
-             AND ($3 IS NULL OR action LIKE $3) \
+             AND ($3 IS NULL OR substr(action, 1, length($3)) = $3) \
              AND ($4 IS NULL OR target_id = $4) \
              ORDER BY seq DESC LIMIT $5",
         )
         .bind(before)
         .bind(filter.actor.as_ref().map(|a| a.as_str().to_owned()))
-        .bind(prefix)
+        .bind(filter.action_prefix.clone())
         .bind(filter.target_id.clone())
         .bind(i64::from(cursor.limit) + 1)
         .fetch_all(&self.read)
         .await
         .map_err(backend)?;
-        let entries = rows.iter().map(audit_from_row).collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page::from_overfetch(entries, cursor.limit, |e| e.seq.to_string()))
+        let entries = rows
+            .iter()
+            .map(audit_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page::from_overfetch(entries, cursor.limit, |e| {
+            e.seq.to_string()
+        }))
     }
 }

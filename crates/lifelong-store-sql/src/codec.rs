@@ -11,10 +11,10 @@ use time::{Date, OffsetDateTime, UtcOffset};
 /// A UTC timestamp as fixed-width RFC 3339 text with microseconds, so text order is time order.
 pub fn ts(t: OffsetDateTime) -> String {
     let t = t.to_offset(UtcOffset::UTC);
-    let fmt = format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
-    );
-    t.format(&fmt).unwrap_or_else(|_| t.unix_timestamp().to_string())
+    let fmt =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
+    t.format(&fmt)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
 
 /// Parses a timestamp written by [`ts`].
@@ -52,7 +52,11 @@ pub trait RowExt {
         Ok(self.int(col)? != 0)
     }
     /// A text column parsed into a domain value.
-    fn parsed<T>(&self, col: &'static str, parse: impl FnOnce(&str) -> Option<T>) -> StoreResult<T> {
+    fn parsed<T>(
+        &self,
+        col: &'static str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> StoreResult<T> {
         let text = self.text(col)?;
         parse(&text).ok_or_else(|| StoreError::corrupt(col, text))
     }

@@ -119,12 +119,19 @@ impl SqlStore {
                     .create_if_missing(true)
                     .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
                 let mut conn = opts.connect().await.map_err(crate::codec::backend)?;
-                SQLITE_MIGRATIONS.run(&mut conn).await.map_err(migrate_error)?;
+                SQLITE_MIGRATIONS
+                    .run(&mut conn)
+                    .await
+                    .map_err(migrate_error)?;
             }
             Backend::Postgres => {
-                let opts = sqlx::postgres::PgConnectOptions::from_str(url).map_err(crate::codec::backend)?;
+                let opts = sqlx::postgres::PgConnectOptions::from_str(url)
+                    .map_err(crate::codec::backend)?;
                 let mut conn = opts.connect().await.map_err(crate::codec::backend)?;
-                POSTGRES_MIGRATIONS.run(&mut conn).await.map_err(migrate_error)?;
+                POSTGRES_MIGRATIONS
+                    .run(&mut conn)
+                    .await
+                    .map_err(migrate_error)?;
             }
         }
         Ok(())
@@ -140,10 +147,17 @@ impl SqlStore {
             .await
             .map_err(crate::codec::backend)?;
         let write = match backend {
-            Backend::Sqlite => pool_options(opts, 1).connect(&opts.url).await.map_err(crate::codec::backend)?,
+            Backend::Sqlite => pool_options(opts, 1)
+                .connect(&opts.url)
+                .await
+                .map_err(crate::codec::backend)?,
             Backend::Postgres => read.clone(),
         };
-        Ok(SqlStore { read, write, backend })
+        Ok(SqlStore {
+            read,
+            write,
+            backend,
+        })
     }
 }
 

@@ -50,25 +50,34 @@ impl IdempotencyStore for SqlStore {
         })
     }
 
-    async fn complete_idempotency_key(&self, scope: &str, key: &str, response: StoredResponse) -> StoreResult<()> {
-        sqlx::query("UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2")
-            .bind(scope)
-            .bind(key)
-            .bind(i64::from(response.status))
-            .bind(response.body)
-            .execute(&self.write)
-            .await
-            .map_err(backend)?;
+    async fn complete_idempotency_key(
+        &self,
+        scope: &str,
+        key: &str,
+        response: StoredResponse,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2",
+        )
+        .bind(scope)
+        .bind(key)
+        .bind(i64::from(response.status))
+        .bind(response.body)
+        .execute(&self.write)
+        .await
+        .map_err(backend)?;
         Ok(())
     }
 
     async fn release_idempotency_key(&self, scope: &str, key: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status IS NULL")
-            .bind(scope)
-            .bind(key)
-            .execute(&self.write)
-            .await
-            .map_err(backend)?;
+        sqlx::query(
+            "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status IS NULL",
+        )
+        .bind(scope)
+        .bind(key)
+        .execute(&self.write)
+        .await
+        .map_err(backend)?;
         Ok(())
     }
 }

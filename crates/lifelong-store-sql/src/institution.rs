@@ -45,7 +45,11 @@ pub(crate) async fn load_institution<'e>(
 
 #[async_trait]
 impl InstitutionStore for SqlStore {
-    async fn create_institution(&self, new: NewInstitution, audit: NewAudit) -> StoreResult<Institution> {
+    async fn create_institution(
+        &self,
+        new: NewInstitution,
+        audit: NewAudit,
+    ) -> StoreResult<Institution> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         sqlx::query(
             "INSERT INTO institutions (id, credit_code, name_zh, name_en, kind, district_code, \
@@ -110,7 +114,12 @@ impl InstitutionStore for SqlStore {
             .fetch_all(&self.read)
             .await
             .map_err(backend)?;
-        let items = rows.iter().map(institution_from_row).collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page::from_overfetch(items, cursor.limit, |i| i.id.to_string()))
+        let items = rows
+            .iter()
+            .map(institution_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page::from_overfetch(items, cursor.limit, |i| {
+            i.id.to_string()
+        }))
     }
 }

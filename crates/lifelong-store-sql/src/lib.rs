@@ -38,7 +38,9 @@ pub struct SqlStore {
 
 impl std::fmt::Debug for SqlStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqlStore").field("backend", &self.backend).finish_non_exhaustive()
+        f.debug_struct("SqlStore")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
     }
 }
 
@@ -58,13 +60,21 @@ impl SqlStore {
     /// (`VACUUM INTO`). PostgreSQL has its own tools (`pg_dump`); asking here is an error.
     pub async fn backup_to(&self, dest: &std::path::Path) -> StoreResult<()> {
         if self.backend != Backend::Sqlite {
-            return Err(StoreError::Backend("online backup is for SQLite; use pg_dump".into()));
+            return Err(StoreError::Backend(
+                "online backup is for SQLite; use pg_dump".into(),
+            ));
         }
         if dest.exists() {
             return Err(StoreError::Conflict("backup_target_exists"));
         }
-        let path = dest.to_str().ok_or_else(|| StoreError::Backend("backup path is not UTF-8".into()))?;
-        sqlx::query("VACUUM INTO $1").bind(path).execute(&self.write).await.map_err(codec::backend)?;
+        let path = dest
+            .to_str()
+            .ok_or_else(|| StoreError::Backend("backup path is not UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.write)
+            .await
+            .map_err(codec::backend)?;
         Ok(())
     }
 }
@@ -76,7 +86,10 @@ impl Store for SqlStore {
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.read).await.map_err(codec::backend)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.read)
+            .await
+            .map_err(codec::backend)?;
         Ok(())
     }
 

@@ -45,12 +45,19 @@ impl Drop for TestStore {
             let (admin_url, name) = (admin_url.clone(), name.clone());
             // Drop runs outside any async context we can rely on: use a thread of its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 rt.block_on(async move {
                     use sqlx::{ConnectOptions as _, Executor};
                     let opts: sqlx::postgres::PgConnectOptions = admin_url.parse().unwrap();
                     if let Ok(mut conn) = opts.connect().await {
-                        let _ = conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+                        let _ = conn
+                            .execute(
+                                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
+                            )
+                            .await;
                     }
                 });
             })
@@ -63,23 +70,41 @@ impl Drop for TestStore {
 pub async fn fresh_sqlite() -> Option<TestStore> {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
-    let store = SqlStore::connect(&ConnectOptions::new(url.clone())).await.unwrap();
-    Some(TestStore { store, url, cleanup: Cleanup::Dir(dir) })
+    let store = SqlStore::connect(&ConnectOptions::new(url.clone()))
+        .await
+        .unwrap();
+    Some(TestStore {
+        store,
+        url,
+        cleanup: Cleanup::Dir(dir),
+    })
 }
 
 /// A fresh PostgreSQL database, or `None` when `TEST_DATABASE_URL` is not set.
 pub async fn fresh_postgres() -> Option<TestStore> {
-    let admin_url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
+    let admin_url = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
     use sqlx::{ConnectOptions as _, Executor};
     let name = format!("lifelong_t_{}", uuid::Uuid::new_v4().simple());
-    let opts: sqlx::postgres::PgConnectOptions = admin_url.parse().expect("TEST_DATABASE_URL is a postgres URL");
+    let opts: sqlx::postgres::PgConnectOptions = admin_url
+        .parse()
+        .expect("TEST_DATABASE_URL is a postgres URL");
     let mut conn = opts.connect().await.expect("connect to TEST_DATABASE_URL");
-    conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create test database");
     let url = database_url(&admin_url, &name);
     let mut connect = ConnectOptions::new(url.clone());
     connect.max_connections = 4;
-    let store = SqlStore::connect(&connect).await.expect("connect to the test database");
-    Some(TestStore { store, url, cleanup: Cleanup::Database { admin_url, name } })
+    let store = SqlStore::connect(&connect)
+        .await
+        .expect("connect to the test database");
+    Some(TestStore {
+        store,
+        url,
+        cleanup: Cleanup::Database { admin_url, name },
+    })
 }
 
 /// The admin URL with its database name replaced.
@@ -103,8 +128,17 @@ fn database_url(admin_url: &str, name: &str) -> String {
 mod tests {
     #[test]
     fn replaces_the_database_name() {
-        assert_eq!(super::database_url("postgres://postgres@127.0.0.1:5432/postgres", "x"), "postgres://postgres@127.0.0.1:5432/x");
-        assert_eq!(super::database_url("postgres://u@h/db?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
-        assert_eq!(super::database_url("postgres://u@h:5432", "x"), "postgres://u@h:5432/x");
+        assert_eq!(
+            super::database_url("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            super::database_url("postgres://u@h/db?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
+        assert_eq!(
+            super::database_url("postgres://u@h:5432", "x"),
+            "postgres://u@h:5432/x"
+        );
     }
 }

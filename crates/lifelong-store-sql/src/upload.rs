@@ -67,27 +67,35 @@ impl UploadStore for SqlStore {
         .await
         .map_err(backend)?;
         insert_audit(&mut tx, &audit).await?;
-        let row = sqlx::query(&format!("SELECT {UPLOAD_COLUMNS} FROM uploads WHERE id = $1"))
-            .bind(upload.id.as_str())
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend)?;
+        let row = sqlx::query(&format!(
+            "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE id = $1"
+        ))
+        .bind(upload.id.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
         let stored = upload_from_row(&row)?;
         tx.commit().await.map_err(backend)?;
         Ok(stored)
     }
 
     async fn upload(&self, id: &UploadId) -> StoreResult<(Upload, Vec<u8>)> {
-        let row = sqlx::query(&format!("SELECT {UPLOAD_COLUMNS}, sealed_content FROM uploads WHERE id = $1"))
-            .bind(id.as_str())
-            .fetch_optional(&self.read)
-            .await
-            .map_err(backend)?
-            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT {UPLOAD_COLUMNS}, sealed_content FROM uploads WHERE id = $1"
+        ))
+        .bind(id.as_str())
+        .fetch_optional(&self.read)
+        .await
+        .map_err(backend)?
+        .ok_or(StoreError::NotFound)?;
         Ok((upload_from_row(&row)?, row.bytes("sealed_content")?))
     }
 
-    async fn list_uploads(&self, institution: &InstitutionId, cursor: &Cursor) -> StoreResult<Page<Upload>> {
+    async fn list_uploads(
+        &self,
+        institution: &InstitutionId,
+        cursor: &Cursor,
+    ) -> StoreResult<Page<Upload>> {
         let before = cursor.after.clone().unwrap_or_else(|| "~".to_owned());
         let rows = sqlx::query(&format!(
             "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE institution_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
@@ -98,8 +106,13 @@ impl UploadStore for SqlStore {
         .fetch_all(&self.read)
         .await
         .map_err(backend)?;
-        let items = rows.iter().map(upload_from_row).collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page::from_overfetch(items, cursor.limit, |u| u.id.to_string()))
+        let items = rows
+            .iter()
+            .map(upload_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page::from_overfetch(items, cursor.limit, |u| {
+            u.id.to_string()
+        }))
     }
 
     async fn commit_upload(
@@ -122,14 +135,25 @@ impl UploadStore for SqlStore {
         let institution = InstitutionId::from_db(institution);
 
         let indexes: Vec<String> = accounts.iter().map(|a| a.id_number.index.clone()).collect();
-        let existing: HashMap<String, AccountId> = existing_by_index(&mut tx, &indexes).await?.into_iter().collect();
-        let (old, new): (Vec<&NewAccount>, Vec<&NewAccount>) =
-            accounts.iter().partition(|a| existing.contains_key(&a.id_number.index));
+        let existing: HashMap<String, AccountId> = existing_by_index(&mut tx, &indexes)
+            .await?
+            .into_iter()
+            .collect();
+        let (old, new): (Vec<&NewAccount>, Vec<&NewAccount>) = accounts
+            .iter()
+            .partition(|a| existing.contains_key(&a.id_number.index));
         let new: Vec<NewAccount> = new.into_iter().cloned().collect();
         insert_accounts(&mut tx, &new).await?;
-        link_members(&mut tx, &institution, &new.iter().map(|a| &a.id).collect::<Vec<_>>()).await?;
-        let old_ids: Vec<&AccountId> =
-            old.iter().filter_map(|a| existing.get(&a.id_number.index)).collect();
+        link_members(
+            &mut tx,
+            &institution,
+            &new.iter().map(|a| &a.id).collect::<Vec<_>>(),
+        )
+        .await?;
+        let old_ids: Vec<&AccountId> = old
+            .iter()
+            .filter_map(|a| existing.get(&a.id_number.index))
+            .collect();
         let linked = link_members(&mut tx, &institution, &old_ids).await?;
 
         let outcome = BulkOpenOutcome {

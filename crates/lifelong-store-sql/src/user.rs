@@ -43,7 +43,10 @@ fn token_from_row(row: &AnyRow) -> StoreResult<ApiToken> {
 }
 
 /// Reads one user with any executor.
-pub(crate) async fn load_user<'e>(exec: impl Executor<'e, Database = Any>, id: &UserId) -> StoreResult<User> {
+pub(crate) async fn load_user<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: &UserId,
+) -> StoreResult<User> {
     let row = sqlx::query("SELECT * FROM users WHERE id = $1")
         .bind(id.as_str())
         .fetch_optional(exec)
@@ -107,17 +110,29 @@ impl UserStore for SqlStore {
     }
 
     async fn list_users(&self, cursor: &Cursor) -> StoreResult<Page<User>> {
-        let rows = sqlx::query("SELECT * FROM users WHERE id > $1 AND role <> 'learner' ORDER BY id LIMIT $2")
-            .bind(cursor.after.clone().unwrap_or_default())
-            .bind(i64::from(cursor.limit) + 1)
-            .fetch_all(&self.read)
-            .await
-            .map_err(backend)?;
-        let items = rows.iter().map(user_from_row).collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page::from_overfetch(items, cursor.limit, |u| u.id.to_string()))
+        let rows = sqlx::query(
+            "SELECT * FROM users WHERE id > $1 AND role <> 'learner' ORDER BY id LIMIT $2",
+        )
+        .bind(cursor.after.clone().unwrap_or_default())
+        .bind(i64::from(cursor.limit) + 1)
+        .fetch_all(&self.read)
+        .await
+        .map_err(backend)?;
+        let items = rows
+            .iter()
+            .map(user_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page::from_overfetch(items, cursor.limit, |u| {
+            u.id.to_string()
+        }))
     }
 
-    async fn update_user(&self, id: &UserId, patch: UserPatch, audit: NewAudit) -> StoreResult<User> {
+    async fn update_user(
+        &self,
+        id: &UserId,
+        patch: UserPatch,
+        audit: NewAudit,
+    ) -> StoreResult<User> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         let done = sqlx::query(
             "UPDATE users SET display_name = $2, role = $3, institution_id = $4, active = $5 WHERE id = $1",
@@ -146,7 +161,12 @@ impl UserStore for SqlStore {
         Ok(user)
     }
 
-    async fn set_password(&self, id: &UserId, password_hash: &str, audit: NewAudit) -> StoreResult<()> {
+    async fn set_password(
+        &self,
+        id: &UserId,
+        password_hash: &str,
+        audit: NewAudit,
+    ) -> StoreResult<()> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         let done = sqlx::query(
             "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1",
@@ -219,7 +239,11 @@ impl UserStore for SqlStore {
         tx.commit().await.map_err(backend)
     }
 
-    async fn session_user(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<User>> {
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<User>> {
         let row = sqlx::query(
             "SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
@@ -277,16 +301,23 @@ impl UserStore for SqlStore {
         Ok(stored)
     }
 
-    async fn use_token(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<ApiToken>> {
-        let row = sqlx::query("SELECT * FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-            .bind(token_hash)
-            .fetch_optional(&self.read)
-            .await
-            .map_err(backend)?;
+    async fn use_token(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<ApiToken>> {
+        let row =
+            sqlx::query("SELECT * FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+                .bind(token_hash)
+                .fetch_optional(&self.read)
+                .await
+                .map_err(backend)?;
         let Some(token) = row.as_ref().map(token_from_row).transpose()? else {
             return Ok(None);
         };
-        let stale = token.last_used_at.is_none_or(|t| now - t > Duration::minutes(1));
+        let stale = token
+            .last_used_at
+            .is_none_or(|t| now - t > Duration::minutes(1));
         if stale {
             sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
                 .bind(token.id.as_str())
@@ -299,15 +330,21 @@ impl UserStore for SqlStore {
     }
 
     async fn list_tokens(&self, institution: &InstitutionId) -> StoreResult<Vec<ApiToken>> {
-        let rows = sqlx::query("SELECT * FROM api_tokens WHERE institution_id = $1 ORDER BY id DESC")
-            .bind(institution.as_str())
-            .fetch_all(&self.read)
-            .await
-            .map_err(backend)?;
+        let rows =
+            sqlx::query("SELECT * FROM api_tokens WHERE institution_id = $1 ORDER BY id DESC")
+                .bind(institution.as_str())
+                .fetch_all(&self.read)
+                .await
+                .map_err(backend)?;
         rows.iter().map(token_from_row).collect()
     }
 
-    async fn revoke_token(&self, institution: &InstitutionId, id: &TokenId, audit: NewAudit) -> StoreResult<ApiToken> {
+    async fn revoke_token(
+        &self,
+        institution: &InstitutionId,
+        id: &TokenId,
+        audit: NewAudit,
+    ) -> StoreResult<ApiToken> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         sqlx::query(
             "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND institution_id = $2 AND revoked_at IS NULL",

@@ -22,6 +22,9 @@ pub enum StoreError {
 impl StoreError {
     /// Shorthand for a corrupt-row error.
     pub fn corrupt(what: &'static str, detail: impl ToString) -> Self {
-        StoreError::Corrupt { what, detail: detail.to_string() }
+        StoreError::Corrupt {
+            what,
+            detail: detail.to_string(),
+        }
     }
 }

@@ -19,7 +19,10 @@ impl Cursor {
     /// A cursor from request parameters, with the limit clamped to `1..=MAX_LIMIT`.
     pub fn new(after: Option<String>, limit: Option<u32>) -> Self {
         let limit = limit.unwrap_or(50).clamp(1, Self::MAX_LIMIT);
-        Cursor { after: after.filter(|a| !a.is_empty()), limit }
+        Cursor {
+            after: after.filter(|a| !a.is_empty()),
+            limit,
+        }
     }
 
     /// The first page with the default size.
@@ -48,6 +51,9 @@ impl<T> Page<T> {
 
     /// Maps the items, keeping the cursor.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), next: self.next }
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next: self.next,
+        }
     }
 }

@@ -73,6 +73,8 @@ pub struct NewAccount {
     pub origin: AccountOrigin,
     /// The institution that opened it, which also becomes a member link.
     pub opened_by: Option<InstitutionId>,
+    /// Consents given when the account is opened (rule R4), recorded with it.
+    pub consents: Vec<NewConsent>,
 }
 
 /// A learning account as stored. Personal data appears only masked.

@@ -16,7 +16,11 @@ use crate::StoreResult;
 #[async_trait]
 pub trait InstitutionStore {
     /// Creates an institution; `Conflict("institution_exists")` when the credit code is taken.
-    async fn create_institution(&self, new: NewInstitution, audit: NewAudit) -> StoreResult<Institution>;
+    async fn create_institution(
+        &self,
+        new: NewInstitution,
+        audit: NewAudit,
+    ) -> StoreResult<Institution>;
     /// Applies an administrator's changes.
     async fn update_institution(
         &self,
@@ -31,13 +35,12 @@ pub trait InstitutionStore {
 /// Learning accounts, their consents and their links to institutions.
 #[async_trait]
 pub trait AccountStore {
-    /// A citizen's own registration: the account, its consents and the user who signs in, in
-    /// one transaction. `Conflict("account_exists")` when the person has an account (R5),
+    /// A citizen's own registration: the account with its consents and the user who signs in,
+    /// in one transaction. `Conflict("account_exists")` when the person has an account (R5),
     /// `Conflict("login_taken")` when the mobile number is already a login.
     async fn register_learner(
         &self,
         account: NewAccount,
-        consents: Vec<NewConsent>,
         user: NewUser,
         audit: NewAudit,
     ) -> StoreResult<(Account, User)>;
@@ -52,9 +55,17 @@ pub trait AccountStore {
     async fn existing_id_indexes(&self, indexes: &[String]) -> StoreResult<HashSet<String>>;
 
     /// Whether the account is linked to the institution.
-    async fn is_member(&self, institution: &InstitutionId, account: &AccountId) -> StoreResult<bool>;
+    async fn is_member(
+        &self,
+        institution: &InstitutionId,
+        account: &AccountId,
+    ) -> StoreResult<bool>;
 
-    async fn list_accounts(&self, filter: &AccountFilter, cursor: &Cursor) -> StoreResult<Page<Account>>;
+    async fn list_accounts(
+        &self,
+        filter: &AccountFilter,
+        cursor: &Cursor,
+    ) -> StoreResult<Page<Account>>;
 
     /// Moves an account from `from` to `to`; `Conflict("account_state_changed")` when it is no
     /// longer in `from` (two reviewers at once: exactly one wins). `verified` stamps the time of
@@ -73,9 +84,19 @@ pub trait AccountStore {
     async fn reveal_id_number(&self, id: &AccountId, audit: NewAudit) -> StoreResult<Vec<u8>>;
 
     async fn consents(&self, account: &AccountId) -> StoreResult<Vec<Consent>>;
-    async fn grant_consent(&self, account: &AccountId, consent: NewConsent, audit: NewAudit) -> StoreResult<Consent>;
+    async fn grant_consent(
+        &self,
+        account: &AccountId,
+        consent: NewConsent,
+        audit: NewAudit,
+    ) -> StoreResult<Consent>;
     /// Withdraws a consent; `Conflict("consent_already_withdrawn")` when it was.
-    async fn withdraw_consent(&self, account: &AccountId, id: &ConsentId, audit: NewAudit) -> StoreResult<Consent>;
+    async fn withdraw_consent(
+        &self,
+        account: &AccountId,
+        id: &ConsentId,
+        audit: NewAudit,
+    ) -> StoreResult<Consent>;
 }
 
 /// Bulk account opening from files.
@@ -85,7 +106,11 @@ pub trait UploadStore {
     async fn save_upload(&self, upload: NewUpload, audit: NewAudit) -> StoreResult<Upload>;
     /// The upload and its sealed content.
     async fn upload(&self, id: &UploadId) -> StoreResult<(Upload, Vec<u8>)>;
-    async fn list_uploads(&self, institution: &InstitutionId, cursor: &Cursor) -> StoreResult<Page<Upload>>;
+    async fn list_uploads(
+        &self,
+        institution: &InstitutionId,
+        cursor: &Cursor,
+    ) -> StoreResult<Page<Upload>>;
     /// Opens all the accounts of a confirmed upload, or none: people who already have an
     /// account are linked instead. `Conflict("upload_already_committed")` on a second confirm.
     async fn commit_upload(
@@ -107,8 +132,18 @@ pub trait UserStore {
     async fn user_of_account(&self, account: &AccountId) -> StoreResult<Option<User>>;
     async fn list_users(&self, cursor: &Cursor) -> StoreResult<Page<User>>;
     /// Applies an administrator's changes; a user made inactive loses its sessions.
-    async fn update_user(&self, id: &UserId, patch: UserPatch, audit: NewAudit) -> StoreResult<User>;
-    async fn set_password(&self, id: &UserId, password_hash: &str, audit: NewAudit) -> StoreResult<()>;
+    async fn update_user(
+        &self,
+        id: &UserId,
+        patch: UserPatch,
+        audit: NewAudit,
+    ) -> StoreResult<User>;
+    async fn set_password(
+        &self,
+        id: &UserId,
+        password_hash: &str,
+        audit: NewAudit,
+    ) -> StoreResult<()>;
 
     /// Counts a failed sign-in; at `max_failures` the user is locked until `lock_until`.
     /// Returns the updated user.
@@ -122,17 +157,30 @@ pub trait UserStore {
     /// Clears the failure count after a successful sign-in, and creates the session.
     async fn record_login_success(&self, session: NewSession, audit: NewAudit) -> StoreResult<()>;
     /// The active user of an unexpired session.
-    async fn session_user(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<User>>;
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<User>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     /// Removes expired sessions; returns how many.
     async fn purge_sessions(&self, now: OffsetDateTime) -> StoreResult<u64>;
 
     async fn create_token(&self, token: NewApiToken, audit: NewAudit) -> StoreResult<ApiToken>;
     /// The unrevoked token with this hash, marking it used (at most once a minute).
-    async fn use_token(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<ApiToken>>;
+    async fn use_token(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<ApiToken>>;
     async fn list_tokens(&self, institution: &InstitutionId) -> StoreResult<Vec<ApiToken>>;
     /// Revokes a token of `institution`; `NotFound` for another institution's token.
-    async fn revoke_token(&self, institution: &InstitutionId, id: &TokenId, audit: NewAudit) -> StoreResult<ApiToken>;
+    async fn revoke_token(
+        &self,
+        institution: &InstitutionId,
+        id: &TokenId,
+        audit: NewAudit,
+    ) -> StoreResult<ApiToken>;
 }
 
 /// The audit log.
@@ -141,7 +189,11 @@ pub trait AuditStore {
     /// Appends a record on its own (refusals, sign-ins): writes carry theirs.
     async fn append_audit(&self, audit: NewAudit) -> StoreResult<()>;
     /// Newest first.
-    async fn list_audit(&self, filter: &AuditFilter, cursor: &Cursor) -> StoreResult<Page<AuditEntry>>;
+    async fn list_audit(
+        &self,
+        filter: &AuditFilter,
+        cursor: &Cursor,
+    ) -> StoreResult<Page<AuditEntry>>;
 }
 
 /// `Idempotency-Key` bookkeeping for API POSTs.
@@ -156,7 +208,12 @@ pub trait IdempotencyStore {
         now: OffsetDateTime,
     ) -> StoreResult<IdempotencyClaim>;
     /// Keeps the response of a claimed key for replay.
-    async fn complete_idempotency_key(&self, scope: &str, key: &str, response: StoredResponse) -> StoreResult<()>;
+    async fn complete_idempotency_key(
+        &self,
+        scope: &str,
+        key: &str,
+        response: StoredResponse,
+    ) -> StoreResult<()>;
     /// Releases a claimed key whose request failed, so it may be tried again.
     async fn release_idempotency_key(&self, scope: &str, key: &str) -> StoreResult<()>;
 }
@@ -164,7 +221,14 @@ pub trait IdempotencyStore {
 /// Everything a backend provides.
 #[async_trait]
 pub trait Store:
-    InstitutionStore + AccountStore + UploadStore + UserStore + AuditStore + IdempotencyStore + Send + Sync
+    InstitutionStore
+    + AccountStore
+    + UploadStore
+    + UserStore
+    + AuditStore
+    + IdempotencyStore
+    + Send
+    + Sync
 {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;

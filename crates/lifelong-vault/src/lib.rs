@@ -83,7 +83,10 @@ impl MasterKey {
     /// Reads the key file at `path`, or creates it (owner-only) with a new random key when it
     /// does not exist. Returns the key and whether it was created.
     pub fn load_or_create(path: &Path) -> Result<(Self, bool), VaultError> {
-        let key_err = |source| VaultError::KeyFile { path: path.display().to_string(), source };
+        let key_err = |source| VaultError::KeyFile {
+            path: path.display().to_string(),
+            source,
+        };
         match std::fs::read_to_string(path) {
             Ok(text) => {
                 check_owner_only(path)?;
@@ -108,21 +111,32 @@ impl MasterKey {
 #[cfg(unix)]
 fn create_owner_only(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
 }
 
 #[cfg(not(unix))]
 fn create_owner_only(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::OpenOptions::new().write(true).create_new(true).open(path)
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
 }
 
 #[cfg(unix)]
 fn check_owner_only(path: &Path) -> Result<(), VaultError> {
     use std::os::unix::fs::PermissionsExt;
-    let meta = std::fs::metadata(path)
-        .map_err(|source| VaultError::KeyFile { path: path.display().to_string(), source })?;
+    let meta = std::fs::metadata(path).map_err(|source| VaultError::KeyFile {
+        path: path.display().to_string(),
+        source,
+    })?;
     if meta.permissions().mode() & 0o077 != 0 {
-        return Err(VaultError::KeyFilePermissions { path: path.display().to_string() });
+        return Err(VaultError::KeyFilePermissions {
+            path: path.display().to_string(),
+        });
     }
     Ok(())
 }
@@ -164,7 +178,10 @@ impl Vault {
         let mut out = Vec::with_capacity(1 + NONCE_LEN + plain.len() + 16);
         out.push(SEAL_VERSION);
         out.extend_from_slice(&nonce);
-        let ct = self.cipher.encrypt(Nonce::from_slice(&nonce), plain).map_err(|_| VaultError::Seal)?;
+        let ct = self
+            .cipher
+            .encrypt(Nonce::from_slice(&nonce), plain)
+            .map_err(|_| VaultError::Seal)?;
         out.extend_from_slice(&ct);
         Ok(out)
     }
@@ -184,7 +201,9 @@ impl Vault {
     /// Decrypts a sealed UTF-8 string.
     pub fn open_string(&self, sealed: &[u8]) -> Result<Zeroizing<String>, VaultError> {
         let bytes = self.open(sealed)?;
-        String::from_utf8(bytes.to_vec()).map(Zeroizing::new).map_err(|_| VaultError::Unseal)
+        String::from_utf8(bytes.to_vec())
+            .map(Zeroizing::new)
+            .map_err(|_| VaultError::Unseal)
     }
 
     /// A keyed hash of `value` within `domain` (e.g. `"id_number"`), as 64 hex characters.

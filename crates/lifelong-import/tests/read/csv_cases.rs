@@ -298,3 +298,22 @@ fn rows_expose_cells_in_schema_order() {
     assert_eq!(row.get_at(1), "1");
     assert_eq!(row.get_at(99), "");
 }
+
+#[test]
+fn columns_beyond_excels_limit_are_ignored() {
+    let mut text = String::from("姓名,身份证号码");
+    text.push_str(&",备注".repeat(20_000));
+    text.push_str(",手机号\n张三,1");
+    text.push_str(&",x".repeat(20_000));
+    text.push_str(",139\n");
+    let table = read(text.as_bytes(), &Limits::default()).unwrap();
+    assert_eq!(table.ignored_headers().len(), 16_382);
+    assert!(!table.has_column("mobile"));
+    assert_eq!(dump(&table), ["2:张三|1|"]);
+    let codes: Vec<String> = table
+        .row_errors(Lang::En)
+        .into_iter()
+        .map(|e| e.code)
+        .collect();
+    assert_eq!(codes, ["row_extra_cells"]);
+}

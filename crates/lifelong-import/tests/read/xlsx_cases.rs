@@ -4,7 +4,10 @@ use lifelong_core::Lang;
 use lifelong_import::{FileError, Format, Limits};
 use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Formula, Workbook};
 
-use crate::common::{dump, outcome, outcome_with, read, Case};
+use crate::common::{
+    dump, handmade_workbook, handmade_xlsx, outcome, outcome_with, read, stored_zip, zip_declaring,
+    Case, Outcome,
+};
 
 /// A workbook with a header row and cells of every kind people produce.
 fn enrolment_workbook() -> Vec<u8> {
@@ -158,6 +161,11 @@ fn workbook_refusals() {
         ("header only", header_only, Ok(vec![])),
         ("missing column", missing, Err("file_missing_columns")),
         (
+            "only a chart sheet",
+            handmade_workbook("chartsheet", ""),
+            Err("file_no_sheet"),
+        ),
+        (
             "a zip that is not a workbook",
             stored_zip("hello.txt", b"hello"),
             Err("file_invalid_xlsx"),
@@ -223,51 +231,54 @@ fn workbook_rows_are_limited() {
     assert_eq!(outcome_with(&bomb, &small), Err("file_too_large"));
 }
 
-/// A ZIP archive with one stored (uncompressed) entry.
-fn stored_zip(name: &str, content: &[u8]) -> Vec<u8> {
-    zip_declaring(name, content, content.len() as u32)
-}
-
-/// A ZIP archive with one stored entry whose directory declares `unpacked` bytes.
-fn zip_declaring(name: &str, content: &[u8], unpacked: u32) -> Vec<u8> {
-    let crc = crc32(content);
-    let size = content.len() as u32;
-    let mut zip = Vec::new();
-    zip.extend_from_slice(b"PK\x03\x04\x14\0\0\0\0\0\0\0\0\0");
-    zip.extend_from_slice(&crc.to_le_bytes());
-    zip.extend_from_slice(&size.to_le_bytes());
-    zip.extend_from_slice(&size.to_le_bytes());
-    zip.extend_from_slice(&(name.len() as u16).to_le_bytes());
-    zip.extend_from_slice(&[0, 0]);
-    zip.extend_from_slice(name.as_bytes());
-    zip.extend_from_slice(content);
-    let directory_at = zip.len() as u32;
-    zip.extend_from_slice(b"PK\x01\x02\x14\0\x14\0\0\0\0\0\0\0\0\0");
-    zip.extend_from_slice(&crc.to_le_bytes());
-    zip.extend_from_slice(&size.to_le_bytes());
-    zip.extend_from_slice(&unpacked.to_le_bytes());
-    zip.extend_from_slice(&(name.len() as u16).to_le_bytes());
-    zip.extend_from_slice(&[0; 16]);
-    zip.extend_from_slice(name.as_bytes());
-    let directory_size = zip.len() as u32 - directory_at;
-    zip.extend_from_slice(b"PK\x05\x06\0\0\0\0\x01\0\x01\0");
-    zip.extend_from_slice(&directory_size.to_le_bytes());
-    zip.extend_from_slice(&directory_at.to_le_bytes());
-    zip.extend_from_slice(&[0, 0]);
-    zip
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &byte in bytes {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
+#[test]
+fn handmade_sheet_xml_reads_as_expected() {
+    let ok = |rows: &[&str]| Ok(rows.iter().map(|r| r.to_string()).collect::<Vec<_>>());
+    let cases: Vec<(&str, &str, Outcome)> = vec![
+        (
+            "inline strings and numbers",
+            r#"<row r="2"><c r="A2" t="inlineStr"><is><t> 张三 </t></is></c><c r="B2"><v>42</v></c></row>"#,
+            ok(&["2:张三|42|"]),
+        ),
+        (
+            "iso dates and booleans",
+            r#"<row r="3"><c r="A3" t="d"><v>2024-01-02T00:00:00</v></c><c r="B3" t="b"><v>0</v></c></row>"#,
+            ok(&["3:2024-01-02|false|"]),
+        ),
+        (
+            "cells without positions follow their row",
+            r#"<row r="5"><c t="inlineStr"><is><t>李四</t></is></c><c><v>7</v></c></row>"#,
+            ok(&["5:李四|7|"]),
+        ),
+        (
+            "an error cell is empty",
+            r#"<row r="2"><c r="A2" t="e"><v>#N/A</v></c><c r="B2" t="str"><v>x</v></c></row>"#,
+            ok(&["2:|x|"]),
+        ),
+        (
+            "a shared string index with no shared strings",
+            r#"<row r="2"><c r="A2" t="s"><v>5</v></c></row>"#,
+            Err("file_invalid_xlsx"),
+        ),
+        (
+            "an unterminated sheet",
+            r#"<row r="2"><c r="A2"><v>1</v>"#,
+            Err("file_invalid_xlsx"),
+        ),
+    ];
+    for (name, cells, expected) in cases {
+        assert_eq!(outcome(&handmade_xlsx(cells)), expected, "{name}");
     }
-    !crc
+}
+
+#[test]
+fn absurd_cell_references_do_not_panic() {
+    // calamine 0.38 overflows on these row numbers: a panic with overflow checks (debug and
+    // test builds), a wrapped number without. Either way the read must return.
+    for cells in [
+        r#"<row r="2"><c r="A4294967296"><v>1</v></c></row>"#,
+        r#"<row r="4294967296"><c><v>1</v></c></row>"#,
+    ] {
+        let _ = outcome(&handmade_xlsx(cells));
+    }
 }

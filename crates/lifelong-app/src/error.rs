@@ -1,0 +1,190 @@
+//! [`AppError`]: everything a use case can refuse or fail with, each with a stable code and
+//! a message in the person's language. The web layer maps each to an HTTP status; the CLI
+//! prints the message.
+
+use lifelong_core::{Explain, Lang};
+use lifelong_import::FileError;
+use lifelong_store::StoreError;
+
+use crate::bulk::BulkReport;
+
+/// The result of a use case.
+pub type AppResult<T> = Result<T, AppError>;
+
+/// One invalid input field, explained in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    /// The input field's name, e.g. `id_number`.
+    pub field: &'static str,
+    pub code: &'static str,
+    #[serde(skip)]
+    zh: String,
+    #[serde(skip)]
+    en: String,
+}
+
+impl FieldError {
+    /// A field error from any domain error.
+    pub fn new(field: &'static str, error: &dyn Explain) -> Self {
+        FieldError {
+            field,
+            code: error.code(),
+            zh: error.message(Lang::Zh),
+            en: error.message(Lang::En),
+        }
+    }
+
+    /// A field error with its own texts.
+    pub fn text(field: &'static str, code: &'static str, zh: &str, en: &str) -> Self {
+        FieldError {
+            field,
+            code,
+            zh: zh.to_owned(),
+            en: en.to_owned(),
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
+/// Why a use case did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Some input fields are invalid; nothing was written.
+    #[error("invalid input: {}", .0.iter().map(|f| f.code).collect::<Vec<_>>().join(", "))]
+    Invalid(Vec<FieldError>),
+    /// No valid session or token.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// Wrong login or password (deliberately not saying which).
+    #[error("wrong login or password")]
+    InvalidCredentials,
+    /// Too many failed sign-ins.
+    #[error("locked after repeated failed sign-ins")]
+    Locked,
+    /// The actor's role or scope does not allow this.
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or state rule refused it; the code says which.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// The account is not in a state that allows this (rule R6).
+    #[error("account state: {0}")]
+    AccountState(#[from] lifelong_core::account::AccountError),
+    /// An uploaded file cannot be read.
+    #[error("file: {0}")]
+    File(#[from] FileError),
+    /// A bulk file has row errors: nothing was written; the report says which rows.
+    #[error("the file has {} row errors", .0.error_count)]
+    BulkHasErrors(Box<BulkReport>),
+    /// Anything else: logged, never shown in detail.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A single invalid field.
+    pub fn field(field: &'static str, error: &dyn Explain) -> Self {
+        AppError::Invalid(vec![FieldError::new(field, error)])
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict(code) => AppError::Conflict(code),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+fn conflict_message(code: &str, lang: Lang) -> String {
+    let (zh, en) = match code {
+        "account_exists" => (
+            "此身份证号码已开通学习账户，一人只能有一个账户。",
+            "An account already exists for this ID number: one person, one account.",
+        ),
+        "login_taken" => (
+            "此登录名或手机号码已被使用。",
+            "This login or mobile number is already in use.",
+        ),
+        "institution_exists" => (
+            "此统一社会信用代码的机构已存在。",
+            "An institution with this unified social credit code already exists.",
+        ),
+        "account_state_changed" => (
+            "该账户刚被他人处理，请刷新后再试。",
+            "Someone else has just changed this account; reload and try again.",
+        ),
+        "consent_already_withdrawn" => {
+            ("该授权已撤回。", "This consent has already been withdrawn.")
+        }
+        "upload_already_committed" => (
+            "该文件已确认导入，不会重复开户。",
+            "This file has already been confirmed; nothing is opened twice.",
+        ),
+        "idempotency_key_reused" => (
+            "此幂等键已用于另一个不同的请求。",
+            "This Idempotency-Key was already used for a different request.",
+        ),
+        "request_in_progress" => (
+            "相同的请求正在处理中，请稍后再试。",
+            "The same request is still being processed; try again shortly.",
+        ),
+        "backup_target_exists" => ("备份目标文件已存在。", "The backup target already exists."),
+        _ => (
+            "操作与现有数据冲突。",
+            "The request conflicts with existing data.",
+        ),
+    };
+    lang.pick(zh, en).to_owned()
+}
+
+impl Explain for AppError {
+    fn code(&self) -> &'static str {
+        match self {
+            AppError::Invalid(fields) if fields.len() == 1 => fields[0].code,
+            AppError::Invalid(_) => "invalid_input",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::Locked => "account_locked",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Conflict(code) => code,
+            AppError::AccountState(e) => e.code(),
+            AppError::File(e) => e.code(),
+            AppError::BulkHasErrors(_) => "file_has_row_errors",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        let text = |zh: &str, en: &str| lang.pick(zh, en).to_owned();
+        match self {
+            AppError::Invalid(fields) if fields.len() == 1 => fields[0].message(lang).to_owned(),
+            AppError::Invalid(fields) => fields.iter().map(|f| f.message(lang)).collect::<Vec<_>>().join(lang.pick("；", "; ")),
+            AppError::Unauthenticated => text("请先登录。", "Please sign in first."),
+            AppError::InvalidCredentials => text("登录名或密码不正确。", "The login or password is not correct."),
+            AppError::Locked => text(
+                "连续登录失败次数过多，账户已暂时锁定，请稍后再试。",
+                "Too many failed sign-ins: the account is locked for a while. Please try again later.",
+            ),
+            AppError::Forbidden => text("您没有权限进行此操作。", "You are not allowed to do this."),
+            AppError::NotFound => text("未找到所请求的内容。", "What you asked for was not found."),
+            AppError::Conflict(code) => conflict_message(code, lang),
+            AppError::AccountState(e) => e.message(lang),
+            AppError::File(e) => e.message(lang),
+            AppError::BulkHasErrors(report) => match lang {
+                Lang::Zh => format!("文件中有 {} 处错误，未开通任何账户。请修改后重新上传。", report.error_count),
+                Lang::En => format!("The file has {} errors; no account was opened. Correct it and upload again.", report.error_count),
+            },
+            AppError::Internal(_) => text("系统内部错误，请稍后再试。", "Something went wrong on our side. Please try again later."),
+        }
+    }
+}
