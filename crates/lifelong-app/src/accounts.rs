@@ -20,28 +20,28 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::identity::{id_index, learner_login, seal_id_number, seal_mobile};
 use crate::{password, App};
 
-/// Which consents a person ticked, and the guardian for a minor.
+/// A citizen's registration form. Consents are checkboxes: present (any value) means ticked.
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct ConsentInput {
+pub struct RegistrationInput {
     #[serde(default)]
-    pub personal_info: bool,
+    pub name: String,
     #[serde(default)]
-    pub sensitive_id_number: bool,
+    pub id_number: String,
+    #[serde(default)]
+    pub mobile: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub password_confirm: String,
+    /// Consent to processing personal information (R4).
+    #[serde(default)]
+    pub consent_personal_info: Option<String>,
+    /// Separate consent to processing the ID number, sensitive data (R3, R4).
+    #[serde(default)]
+    pub consent_sensitive_id_number: Option<String>,
     /// The guardian's name, for a learner under the guardian age (R4).
     #[serde(default)]
     pub guardian_name: Option<String>,
-}
-
-/// A citizen's registration form.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct RegistrationInput {
-    pub name: String,
-    pub id_number: String,
-    pub mobile: String,
-    pub password: String,
-    pub password_confirm: String,
-    #[serde(flatten)]
-    pub consents: ConsentInput,
 }
 
 /// One account opened by an institution (API or console).
@@ -202,15 +202,15 @@ impl App {
             &input.name,
             &input.id_number,
             Some(&input.mobile),
-            input.consents.guardian_name.as_deref(),
+            input.guardian_name.as_deref(),
             &mut errors,
         );
         self.check_new_password(&input.password, &input.password_confirm, &mut errors);
         let mut given = Vec::new();
-        if input.consents.personal_info {
+        if input.consent_personal_info.is_some() {
             given.push(ConsentKind::PersonalInfo);
         }
-        if input.consents.sensitive_id_number {
+        if input.consent_sensitive_id_number.is_some() {
             given.push(ConsentKind::SensitiveIdNumber);
         }
         let consents = person.as_ref().map(|p| self.consents_for(p, &given, lang));

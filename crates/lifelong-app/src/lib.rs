@@ -19,7 +19,7 @@ use std::sync::Arc;
 use lifelong_store::Store;
 use lifelong_vault::Vault;
 
-pub use accounts::{ConsentInput, OpenAccountInput, RegistrationInput};
+pub use accounts::{OpenAccountInput, RegistrationInput};
 pub use actor::Actor;
 pub use bulk::{BulkReport, ACCOUNT_SCHEMA};
 pub use error::{AppError, AppResult};

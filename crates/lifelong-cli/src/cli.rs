@@ -1,0 +1,192 @@
+//! The command line: every command and flag of `lifelong`, as clap derives.
+//!
+//! Flags are the last layer of the configuration (see [`crate::config`]); environment
+//! variables are read by the configuration loader, not by clap, so that one place decides
+//! precedence.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::Overrides;
+
+const ENV_HELP: &str = "\
+Configuration layers, later wins: defaults → TOML file (--config or LIFELONG_CONFIG) → \
+LIFELONG_* environment variables (LIFELONG_LISTEN, LIFELONG_DATA_DIR, LIFELONG_DATABASE_URL, \
+LIFELONG_KEY_FILE, LIFELONG_MASTER_KEY, LIFELONG_LOG_FORMAT, LIFELONG_LOG, LIFELONG_PUBLIC_URL, \
+LIFELONG_DB_MAX_CONNECTIONS, LIFELONG_SQLITE_SYNCHRONOUS) → flags. \
+`lifelong config print-default` prints every key with its meaning.";
+
+/// Lifelong (终身学习服务平台): a city's lifelong-learning platform with a credit bank.
+#[derive(Debug, Parser)]
+#[command(name = "lifelong", version, about, after_long_help = ENV_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server until Ctrl-C or SIGTERM.
+    Serve(ServeArgs),
+    /// Run the web server with demo data, loaded on first start into an empty database.
+    Demo(DemoArgs),
+    /// Apply the database migrations and report.
+    Migrate(StoreArgs),
+    /// Show the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Write an online backup of the SQLite database while the server runs.
+    Backup(BackupArgs),
+    /// Administrative tasks on the database.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Benchmarks.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+/// Where the configuration and the database are.
+#[derive(Debug, Clone, Default, Args)]
+pub struct StoreArgs {
+    /// The TOML configuration file [env: LIFELONG_CONFIG].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Folder of the SQLite database and the key file [env: LIFELONG_DATA_DIR] [default: ./data].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://… or postgres://… [env: LIFELONG_DATABASE_URL] [default: <data-dir>/lifelong.db].
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+impl StoreArgs {
+    /// The flags as configuration overrides.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            config: self.config.clone(),
+            listen: None,
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+        }
+    }
+}
+
+/// The flags of `serve`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, e.g. 0.0.0.0:8080; port 0 picks a free port
+    /// [env: LIFELONG_LISTEN] [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+impl ServeArgs {
+    /// The flags as configuration overrides.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            listen: self.listen,
+            ..self.store.overrides()
+        }
+    }
+}
+
+/// The flags of `demo`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// Seed of the demo data generator (the same seed gives the same people).
+    #[arg(long, default_value_t = crate::demo::DEFAULT_SEED)]
+    pub seed: u64,
+}
+
+/// `lifelong config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the default configuration as a documented TOML file.
+    PrintDefault,
+    /// Print the configuration in effect after every layer, secrets hidden.
+    Show(ServeArgs),
+}
+
+/// The flags of `backup`.
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// The backup file to write; must not exist yet.
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// `lifelong admin …`
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a staff user, e.g. the first administrator of a new database. The password is
+    /// read from LIFELONG_NEW_PASSWORD, or else from standard input.
+    CreateUser(CreateUserArgs),
+}
+
+/// The flags of `admin create-user`.
+#[derive(Debug, Clone, Args)]
+pub struct CreateUserArgs {
+    /// Sign-in name: 3–32 lower-case letters, digits, `.`, `_` or `-`, starting with a letter.
+    #[arg(long)]
+    pub login: String,
+    /// administrator, reviewer, regulator, analyst, institution_operator or
+    /// institution_manager.
+    #[arg(long)]
+    pub role: String,
+    /// The institution's id, for institution staff.
+    #[arg(long, value_name = "ID")]
+    pub institution: Option<String>,
+    /// The name shown in the interface [default: the login].
+    #[arg(long, value_name = "NAME")]
+    pub display_name: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// `lifelong bench …`
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Time bulk account opening: generate a file, check it, commit it.
+    BulkOpen(BulkOpenArgs),
+}
+
+/// The file format of a bulk-opening benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FileFormat {
+    Csv,
+    Xlsx,
+}
+
+/// The flags of `bench bulk-open`.
+#[derive(Debug, Clone, Args)]
+pub struct BulkOpenArgs {
+    /// Data rows in the generated file.
+    #[arg(long, default_value_t = 10_000)]
+    pub rows: usize,
+    #[arg(long, value_enum, default_value_t = FileFormat::Csv)]
+    pub format: FileFormat,
+    /// Seed of the generator [default: from the clock, printed].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// The database to run against. Only this flag counts (not the configuration), so a
+    /// benchmark never writes to the configured database by accident. Default: a new SQLite
+    /// database in a temporary folder. Use a throw-away PostgreSQL database.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Where to create the temporary SQLite database (e.g. on the disk to measure)
+    /// [default: the system's temporary folder].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The TOML configuration file, for [database] and [log] settings [env: LIFELONG_CONFIG].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
