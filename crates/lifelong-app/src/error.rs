@@ -137,6 +137,8 @@ fn conflict_message(code: &str, lang: Lang) -> String {
             "相同的请求正在处理中，请稍后再试。",
             "The same request is still being processed; try again shortly.",
         ),
+        "csrf_failed" => ("页面已过期或来源不明，请刷新页面后重新提交。", "This page has expired or the form came from elsewhere; reload the page and submit again."),
+        "form_invalid" | "body_unreadable" => ("提交的表单内容无法识别，请刷新页面后重试。", "The form could not be read; reload the page and try again."),
         "backup_target_exists" => ("备份目标文件已存在。", "The backup target already exists."),
         _ => (
             "操作与现有数据冲突。",

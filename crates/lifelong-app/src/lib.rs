@@ -22,7 +22,7 @@ use lifelong_vault::Vault;
 pub use accounts::{OpenAccountInput, RegistrationInput};
 pub use actor::Actor;
 pub use bulk::{BulkReport, ACCOUNT_SCHEMA};
-pub use error::{AppError, AppResult};
+pub use error::{AppError, AppResult, FieldError};
 pub use identity::learner_login;
 pub use institutions::InstitutionInput;
 pub use settings::{PasswordCost, Settings};

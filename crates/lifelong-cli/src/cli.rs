@@ -20,7 +20,7 @@ LIFELONG_DB_MAX_CONNECTIONS, LIFELONG_SQLITE_SYNCHRONOUS) → flags. \
 
 /// Lifelong (终身学习服务平台): a city's lifelong-learning platform with a credit bank.
 #[derive(Debug, Parser)]
-#[command(name = "lifelong", version, about, after_long_help = ENV_HELP)]
+#[command(name = "lifelong", version, after_long_help = ENV_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -142,8 +142,8 @@ pub struct CreateUserArgs {
     /// institution_manager.
     #[arg(long)]
     pub role: String,
-    /// The institution's id, for institution staff.
-    #[arg(long, value_name = "ID")]
+    /// The institution of institution staff: its id, or its unified social credit code.
+    #[arg(long, value_name = "ID|CODE")]
     pub institution: Option<String>,
     /// The name shown in the interface [default: the login].
     #[arg(long, value_name = "NAME")]

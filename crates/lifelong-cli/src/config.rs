@@ -16,9 +16,8 @@ use std::str::FromStr;
 
 use anyhow::{bail, Context as _};
 use lifelong_app::Settings;
+use lifelong_web::WebConfig;
 use serde::{Deserialize, Serialize, Serializer};
-
-use crate::web::WebConfig;
 
 /// The documented defaults, printed by `lifelong config print-default`.
 pub const DEFAULT_TOML: &str = include_str!("config/default.toml");
@@ -437,7 +436,9 @@ pub fn sqlite_url(file: &Path) -> anyhow::Result<DatabaseUrl> {
 }
 
 fn non_empty<'a>(env: &'a Env, key: &str) -> Option<&'a str> {
-    env.get(key).map(String::as_str).filter(|v| !v.trim().is_empty())
+    env.get(key)
+        .map(String::as_str)
+        .filter(|v| !v.trim().is_empty())
 }
 
 fn parse_addr(text: &str) -> anyhow::Result<SocketAddr> {

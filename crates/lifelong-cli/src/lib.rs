@@ -8,12 +8,6 @@ pub mod demo;
 pub mod logging;
 pub mod platform;
 pub mod synthetic;
-mod web_stub;
-
-/// The web layer this binary serves (see [`web_stub`] while `lifelong-web` is being written).
-pub mod web {
-    pub use crate::web_stub::{serve, WebConfig};
-}
 
 use lifelong_core::{Explain, Lang};
 
@@ -32,7 +26,10 @@ pub fn app_error(error: lifelong_app::AppError) -> anyhow::Error {
             text.push_str(&format!(
                 "\n  row {}{}: {}",
                 e.row,
-                e.column.as_deref().map(|c| format!(", {c}")).unwrap_or_default(),
+                e.column
+                    .as_deref()
+                    .map(|c| format!(", {c}"))
+                    .unwrap_or_default(),
                 e.message
             ));
         }

@@ -66,7 +66,12 @@ async fn master_key(config: &Config, store: &SqlStore) -> anyhow::Result<MasterK
             .context("invalid master key (master_key / LIFELONG_MASTER_KEY)");
     }
     let path = config.key_file();
-    if !path.exists() && !store.is_empty().await.context("could not read the database")? {
+    if !path.exists()
+        && !store
+            .is_empty()
+            .await
+            .context("could not read the database")?
+    {
         bail!(
             "the database already holds data but the key file {} does not exist; restore the \
              key file from your backup (a new key could not read the data sealed with the old one)",

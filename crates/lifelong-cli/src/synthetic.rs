@@ -118,11 +118,14 @@ impl Generator {
 
     /// A birth date between the first of January of `from_year` and the end of `to_year`.
     pub fn birth_date(&mut self, from_year: i32, to_year: i32) -> Date {
-        let year = self.rng.gen_range(from_year.min(to_year)..=to_year.max(from_year));
+        let year = self
+            .rng
+            .gen_range(from_year.min(to_year)..=to_year.max(from_year));
         let days = time::util::days_in_year(year);
         let ordinal = self.rng.gen_range(1..=days);
-        Date::from_ordinal_date(year, ordinal)
-            .unwrap_or_else(|_| Date::from_calendar_date(year, Month::January, 1).unwrap_or(Date::MIN))
+        Date::from_ordinal_date(year, ordinal).unwrap_or_else(|_| {
+            Date::from_calendar_date(year, Month::January, 1).unwrap_or(Date::MIN)
+        })
     }
 
     /// A valid, unique ID number of someone born in `from_year..=to_year` in `area` (a district
@@ -256,7 +259,10 @@ pub fn accounts_csv(people: &[FakePerson]) -> Vec<u8> {
 pub fn accounts_xlsx(people: &[FakePerson]) -> anyhow::Result<Vec<u8>> {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();
-    for (col, header) in ["姓名", "身份证号码", "手机号码", "监护人姓名"].iter().enumerate() {
+    for (col, header) in ["姓名", "身份证号码", "手机号码", "监护人姓名"]
+        .iter()
+        .enumerate()
+    {
         sheet.write_string(0, col as u16, *header)?;
     }
     for (i, p) in people.iter().enumerate() {

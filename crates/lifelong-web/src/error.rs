@@ -29,6 +29,8 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Conflict("idempotency_key_reused") => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Conflict("csrf_failed") => StatusCode::FORBIDDEN,
+        AppError::Conflict("form_invalid" | "body_unreadable") => StatusCode::BAD_REQUEST,
         AppError::Conflict(_) | AppError::AccountState(_) => StatusCode::CONFLICT,
         AppError::File(FileError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::File(_) | AppError::BulkHasErrors(_) => StatusCode::UNPROCESSABLE_ENTITY,

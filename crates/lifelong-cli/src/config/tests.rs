@@ -118,7 +118,10 @@ fn layers_apply_in_order_default_file_env_flag() {
     assert_eq!(c.log.format, LogFormat::Json);
     assert_eq!(c.web.public_url, "https://file.example");
     assert_eq!(c.app.bulk_max_rows, 7);
-    assert_eq!(c.app.session_hours, 12, "untouched keys keep their defaults");
+    assert_eq!(
+        c.app.session_hours, 12,
+        "untouched keys keep their defaults"
+    );
 
     // The environment over the file.
     let mut both = file_env.clone();
@@ -156,7 +159,10 @@ fn layers_apply_in_order_default_file_env_flag() {
     let c = loaded.config;
     assert_eq!(c.listen.port(), 7003);
     assert_eq!(c.data_dir, PathBuf::from("/srv/flag"));
-    assert_eq!(c.database_url().unwrap().expose(), "sqlite:///srv/flag/y.db");
+    assert_eq!(
+        c.database_url().unwrap().expose(),
+        "sqlite:///srv/flag/y.db"
+    );
     assert_eq!(c.app.bulk_max_rows, 100_000, "the other file has no [app]");
 }
 
@@ -190,7 +196,10 @@ fn derived_paths_follow_the_data_dir() {
         "sqlite:///var/lib/lifelong/lifelong.db?mode=rwc"
     );
     assert!(c.uses_default_database());
-    assert_eq!(c.key_file(), PathBuf::from("/var/lib/lifelong/keys/master.key"));
+    assert_eq!(
+        c.key_file(),
+        PathBuf::from("/var/lib/lifelong/keys/master.key")
+    );
     let odd = sqlite_url(Path::new("/tmp/a?b#c%d/x.db")).unwrap();
     assert_eq!(odd.expose(), "sqlite:///tmp/a%3Fb%23c%25d/x.db?mode=rwc");
     let relative = Config::default().database_url().unwrap();
@@ -209,8 +218,14 @@ fn secrets_never_show() {
     assert!(!debug.contains(&key), "{debug}");
     assert!(!debug.contains("hunter2"), "{debug}");
     let shown = c.to_redacted_toml().unwrap();
-    assert!(!shown.contains(&key) && !shown.contains("hunter2"), "{shown}");
-    assert!(shown.contains("postgres://lifelong:***@db:5432/ll"), "{shown}");
+    assert!(
+        !shown.contains(&key) && !shown.contains("hunter2"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("postgres://lifelong:***@db:5432/ll"),
+        "{shown}"
+    );
     assert_eq!(
         DatabaseUrl::new("postgres://u@h/db").redacted(),
         "postgres://u@h/db"

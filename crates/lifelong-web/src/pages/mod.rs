@@ -70,6 +70,11 @@ impl Chrome {
         self.lang.tag()
     }
 
+    /// The page's language (a copy, for passing to domain `label` methods in templates).
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
     /// The code of the other language (the switch's target).
     pub fn other_lang(&self) -> &'static str {
         match self.lang {

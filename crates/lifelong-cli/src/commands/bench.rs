@@ -1,0 +1,208 @@
+//! `lifelong bench bulk-open`: times bulk account opening end to end through the application,
+//! as an institution's upload would run: the dry run (`check_bulk_file`: read, validate, seal,
+//! look up existing people, keep the file) and the confirmation (`commit_bulk_file`: re-check
+//! and write every account in one transaction), each with its rate, and the process's peak
+//! memory.
+//!
+//! It runs on a new SQLite database in a temporary folder unless `--database-url` names one,
+//! and never on the configured database. The master key is a throw-away one.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _};
+use lifelong_app::{Actor, InstitutionInput, Settings};
+use lifelong_core::role::Role;
+use lifelong_core::Lang;
+use lifelong_vault::MasterKey;
+
+use crate::app_error;
+use crate::cli::{BulkOpenArgs, FileFormat};
+use crate::config::{sqlite_url, DatabaseUrl, Env, Overrides, Secret};
+use crate::platform::Platform;
+use crate::synthetic::{accounts_csv, accounts_xlsx, FakePerson, Generator, Registration};
+
+/// Runs the bulk-opening benchmark.
+pub async fn bulk_open(args: &BulkOpenArgs, env: &Env) -> anyhow::Result<()> {
+    if args.rows == 0 {
+        bail!("--rows must be at least 1");
+    }
+    let flags = Overrides {
+        config: args.config.clone(),
+        ..Overrides::default()
+    };
+    let mut config = super::prepare(&flags, env)?;
+    let (url, _temp_dir) = match &args.database_url {
+        Some(url) => (DatabaseUrl::new(url.clone()), None),
+        None => {
+            let mut builder = tempfile::Builder::new();
+            builder.prefix("lifelong-bench-");
+            let dir = match &args.data_dir {
+                Some(parent) => builder.tempdir_in(parent),
+                None => builder.tempdir(),
+            }
+            .context("could not create a temporary folder for the benchmark database")?;
+            (sqlite_url(&dir.path().join("bench.db"))?, Some(dir))
+        }
+    };
+    config.database_url = Some(url.clone());
+    config.master_key = Some(Secret::new(MasterKey::generate().to_hex().as_str()));
+    let seed = args.seed.unwrap_or_else(clock_seed);
+    let format = match args.format {
+        FileFormat::Csv => "csv",
+        FileFormat::Xlsx => "xlsx",
+    };
+
+    let started = Instant::now();
+    let mut gen = Generator::new(seed);
+    let people: Vec<FakePerson> = (0..args.rows).map(|_| gen.person(1940, 2015)).collect();
+    let bytes = match args.format {
+        FileFormat::Csv => accounts_csv(&people),
+        FileFormat::Xlsx => accounts_xlsx(&people)?,
+    };
+    drop(people);
+    let generated = started.elapsed();
+    println!(
+        "bench bulk-open: {} rows, {format} file of {:.1} MiB generated in {:.2} s (seed {seed})",
+        args.rows,
+        mib(bytes.len() as f64),
+        generated.as_secs_f64()
+    );
+
+    let defaults = Settings::default();
+    let settings = Settings {
+        bulk_max_rows: args.rows.max(defaults.bulk_max_rows),
+        bulk_max_bytes: bytes.len().max(defaults.bulk_max_bytes),
+        ..config.app.clone()
+    };
+    let platform = Platform::open(&config, settings).await?;
+    let temporary = if args.database_url.is_some() {
+        ""
+    } else {
+        " (temporary)"
+    };
+    println!(
+        "database: {} {url}{temporary}",
+        platform.store.engine().name()
+    );
+    let institution = platform
+        .app
+        .create_institution(
+            &Actor::system(),
+            InstitutionInput {
+                credit_code: gen.credit_code(Registration::PrivateNonEnterprise, "310115"),
+                name_zh: "基准测试培训学校".to_owned(),
+                name_en: "Benchmark training school".to_owned(),
+                kind: "training_institution".to_owned(),
+                district_code: "310115".to_owned(),
+                status: None,
+                trusted: None,
+            },
+        )
+        .await
+        .map_err(app_error)
+        .context("could not create the benchmark institution")?;
+    let actor = Actor {
+        role: Role::InstitutionOperator,
+        institution: Some(institution.id.clone()),
+        ..Actor::system()
+    };
+
+    let since_start = !reset_peak_rss();
+    let file_name = format!("bench.{format}");
+    let started = Instant::now();
+    let report = platform
+        .app
+        .check_bulk_file(&actor, &file_name, &bytes, Lang::En)
+        .await
+        .map_err(app_error)
+        .context("the dry run failed")?;
+    let checked = started.elapsed();
+    let Some(upload) = report.upload_id.clone() else {
+        bail!(
+            "the generated file has {} row errors (first: {:?})",
+            report.error_count,
+            report.errors.first().map(|e| &e.code)
+        );
+    };
+    let started = Instant::now();
+    let committed = platform
+        .app
+        .commit_bulk_file(&actor, &upload, Lang::En)
+        .await
+        .map_err(app_error)
+        .context("the confirmation failed")?;
+    let commit = started.elapsed();
+    let peak = peak_rss_kib();
+    platform.close().await;
+
+    let rows = report.rows;
+    println!("  check   {}", timing(rows, checked));
+    println!("  commit  {}", timing(rows, commit));
+    println!("  total   {}", timing(rows, checked + commit));
+    if let Some(outcome) = committed.outcome {
+        println!(
+            "  created {}, linked {}, unchanged {}",
+            outcome.created, outcome.linked, outcome.unchanged
+        );
+    }
+    match peak {
+        Some(kib) => println!(
+            "  peak RSS {:.1} MiB (VmHWM{})",
+            kib as f64 / 1024.0,
+            if since_start {
+                ", since the process started"
+            } else {
+                ", from the check on"
+            }
+        ),
+        None => println!("  peak RSS unknown (no /proc/self/status)"),
+    }
+    Ok(())
+}
+
+fn timing(rows: usize, elapsed: Duration) -> String {
+    let secs = elapsed.as_secs_f64();
+    let rate = if secs > 0.0 {
+        rows as f64 / secs
+    } else {
+        f64::INFINITY
+    };
+    format!("{secs:>8.3} s  {rate:>10.0} rows/s")
+}
+
+fn mib(bytes: f64) -> f64 {
+    bytes / (1024.0 * 1024.0)
+}
+
+/// A seed from the clock, so that runs against the same PostgreSQL database create new people.
+fn clock_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
+}
+
+/// Resets the kernel's peak-RSS mark, so the peak reported is that of checking and committing
+/// rather than of generating the file. Linux only; returns whether it worked.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// The peak resident set size (`VmHWM`), in KiB.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads_the_peak_rss() {
+        if std::path::Path::new("/proc/self/status").exists() {
+            assert!(super::peak_rss_kib().unwrap() > 0);
+        }
+    }
+}
