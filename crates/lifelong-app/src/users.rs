@@ -3,8 +3,8 @@
 use lifelong_core::mobile::Mobile;
 use lifelong_core::role::{Permission, Role};
 use lifelong_store::{
-    ApiToken, Cursor, InstitutionId, NewApiToken, NewAudit, NewSession, NewUser, Page, TokenId,
-    User, UserId, UserPatch,
+    ApiToken, AuditEntry, AuditFilter, Cursor, InstitutionId, NewApiToken, NewAudit, NewSession,
+    NewUser, Page, TokenId, User, UserId, UserPatch,
 };
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
@@ -463,6 +463,17 @@ impl App {
         self.token_scope(actor, institution)?;
         let audit = actor.audit("token.revoke", "api_token", id.as_str());
         Ok(self.store.revoke_token(institution, id, audit).await?)
+    }
+
+    /// The audit log, newest first, for those who may read it.
+    pub async fn list_audit(
+        &self,
+        actor: &Actor,
+        filter: &AuditFilter,
+        cursor: &Cursor,
+    ) -> AppResult<Page<AuditEntry>> {
+        actor.require(Permission::ReadAudit)?;
+        Ok(self.store.list_audit(filter, cursor).await?)
     }
 
     /// Records a refused request in the audit log (authorisation failures at the edge).

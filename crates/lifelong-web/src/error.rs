@@ -70,9 +70,13 @@ impl IntoResponse for ApiError {
         }
         let mut response = status.into_response();
         if matches!(self.0, AppError::Unauthenticated) {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        response.extensions_mut().insert(DeferredApiError(Arc::new(self.0)));
+        response
+            .extensions_mut()
+            .insert(DeferredApiError(Arc::new(self.0)));
         response
     }
 }
@@ -101,7 +105,9 @@ impl IntoResponse for PageError {
             tracing::error!(error = %self.0, "page failed");
         }
         let mut response = status.into_response();
-        response.extensions_mut().insert(DeferredPageError(Arc::new(self.0)));
+        response
+            .extensions_mut()
+            .insert(DeferredPageError(Arc::new(self.0)));
         response
     }
 }
@@ -126,7 +132,11 @@ pub fn error_body(error: &AppError, lang: Lang) -> serde_json::Value {
 
 /// A JSON error response without an [`AppError`] (malformed bodies, unknown routes).
 pub fn plain_error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, axum::Json(json!({ "error": { "code": code, "message": message } }))).into_response()
+    (
+        status,
+        axum::Json(json!({ "error": { "code": code, "message": message } })),
+    )
+        .into_response()
 }
 
 /// Writes deferred error bodies in the request's language.
@@ -144,7 +154,8 @@ pub async fn localize(State(state): State<AppState>, request: Request, next: Nex
         }
         return out;
     }
-    if let Some(DeferredPageError(error)) = response.extensions_mut().remove::<DeferredPageError>() {
+    if let Some(DeferredPageError(error)) = response.extensions_mut().remove::<DeferredPageError>()
+    {
         return crate::pages::error_page(&state, &error, lang, &path, response.status());
     }
     response

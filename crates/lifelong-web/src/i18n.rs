@@ -67,7 +67,6 @@ texts!(Texts {
     nav_my_account: "我的学习账户" | "My learning account",
     nav_console: "机构工作台" | "Institution console",
     nav_review: "账户审核" | "Account review",
-    nav_admin: "系统管理" | "Administration",
     nav_institutions: "机构" | "Institutions",
     nav_users: "用户" | "Users",
     nav_audit: "审计日志" | "Audit log",
@@ -80,16 +79,15 @@ texts!(Texts {
     large_text_on: "大字模式" | "Large text",
     large_text_off: "标准字号" | "Standard text",
     signed_in_as: "当前用户" | "Signed in as",
-    footer: "上海市终身学习服务平台 · 学分银行 · 个人信息依法保护" | "Shanghai lifelong learning platform · Credit bank · Personal data protected by law",
-    required: "必填" | "required",
+    footer: "上海市终身学习服务平台 · 学分银行 · 个人信息依法保护"
+        | "Shanghai lifelong learning platform · Credit bank · Personal data protected by law",
     optional: "选填" | "optional",
     save: "保存" | "Save",
-    cancel: "取消" | "Cancel",
-    submit: "提交" | "Submit",
     next_page: "下一页" | "Next page",
     first_page: "回到第一页" | "First page",
     none_yet: "暂无记录。" | "Nothing here yet.",
-    form_has_errors: "请修改以下标出的内容后再提交：" | "Please correct the marked fields and submit again:",
+    form_has_errors: "请修改以下标出的内容后再提交："
+        | "Please correct the marked fields and submit again:",
     status: "状态" | "Status",
     actions: "操作" | "Actions",
     name: "姓名" | "Name",
@@ -110,7 +108,10 @@ mod tests {
     #[test]
     fn cookie_choice_beats_accept_language() {
         let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("en-US,en;q=0.9"));
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("en-US,en;q=0.9"),
+        );
         assert_eq!(request_lang(&h), Lang::En);
         h.insert(header::COOKIE, HeaderValue::from_static("a=b; ll_lang=zh"));
         assert_eq!(request_lang(&h), Lang::Zh);

@@ -22,7 +22,8 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Adds the outer layers: request ids (kept from the caller or made), body-size and time
 /// limits, and the security headers every response carries.
 pub fn apply(router: Router, config: &WebConfig) -> Router {
-    let header = |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
+    let header =
+        |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
     router
         .layer(header(
             header::CONTENT_SECURITY_POLICY,
@@ -43,7 +44,10 @@ pub fn apply(router: Router, config: &WebConfig) -> Router {
 
 /// The id of the current request, as set by [`request_id_layers`].
 pub fn request_id(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    headers
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// Logs one line per request and records its metrics. The route is the matched pattern
@@ -60,7 +64,9 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
     let response = next.run(request).await;
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
-    state.metrics.observe(method.as_str(), &route, status, elapsed);
+    state
+        .metrics
+        .observe(method.as_str(), &route, status, elapsed);
     if status >= 500 {
         tracing::warn!(request_id = %id, %method, %route, status, ms = elapsed.as_millis() as u64, "request finished");
     } else {

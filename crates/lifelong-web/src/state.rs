@@ -18,6 +18,10 @@ pub struct AppState {
 impl AppState {
     /// Wraps the application for serving.
     pub fn new(app: App, config: WebConfig) -> Self {
-        AppState { app, config: Arc::new(config), metrics: Arc::new(Metrics::new()) }
+        AppState {
+            app,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::new()),
+        }
     }
 }

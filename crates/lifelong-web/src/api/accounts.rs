@@ -44,11 +44,31 @@ pub async fn open_account(
     headers: axum::http::HeaderMap,
     JsonBody(body): JsonBody<OpenAccountRequest>,
 ) -> Result<(StatusCode, Json<OpenedBody>), ApiError> {
-    let input = OpenAccountInput { name: body.name, id_number: body.id_number, mobile: body.mobile, guardian_name: body.guardian_name };
-    let opened = state.app.open_account(&actor, input, request_lang(&headers)).await?;
+    let input = OpenAccountInput {
+        name: body.name,
+        id_number: body.id_number,
+        mobile: body.mobile,
+        guardian_name: body.guardian_name,
+    };
+    let opened = state
+        .app
+        .open_account(&actor, input, request_lang(&headers))
+        .await?;
     Ok(match opened {
-        Opened::Created(a) => (StatusCode::CREATED, Json(OpenedBody { created: true, account: a.into() })),
-        Opened::Existing(a) => (StatusCode::OK, Json(OpenedBody { created: false, account: a.into() })),
+        Opened::Created(a) => (
+            StatusCode::CREATED,
+            Json(OpenedBody {
+                created: true,
+                account: a.into(),
+            }),
+        ),
+        Opened::Existing(a) => (
+            StatusCode::OK,
+            Json(OpenedBody {
+                created: false,
+                account: a.into(),
+            }),
+        ),
     })
 }
 
@@ -67,18 +87,30 @@ pub struct ListQuery {
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(ListQuery),
     responses((status = 200, body = AccountPage), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn list_accounts(State(state): State<AppState>, ApiActor(actor): ApiActor, Query(q): Query<ListQuery>) -> Result<Json<AccountPage>, ApiError> {
+pub async fn list_accounts(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<AccountPage>, ApiError> {
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => Some(AccountStatus::parse(s).ok_or(AppError::Invalid(vec![lifelong_app::FieldError::text(
-            "status",
-            "status_invalid",
-            "状态应为 registered、verified、frozen 或 closed。",
-            "The status must be registered, verified, frozen or closed.",
-        )]))?),
+        Some(s) => Some(AccountStatus::parse(s).ok_or(AppError::Invalid(vec![
+            lifelong_app::FieldError::text(
+                "status",
+                "status_invalid",
+                "状态应为 registered、verified、frozen 或 closed。",
+                "The status must be registered, verified, frozen or closed.",
+            ),
+        ]))?),
         None => None,
     };
-    let filter = AccountFilter { status, ..Default::default() };
-    let page = state.app.list_accounts(&actor, filter, None, &Cursor::new(q.cursor, q.limit)).await?;
+    let filter = AccountFilter {
+        status,
+        ..Default::default()
+    };
+    let page = state
+        .app
+        .list_accounts(&actor, filter, None, &Cursor::new(q.cursor, q.limit))
+        .await?;
     Ok(Json(page.into()))
 }
 
@@ -87,7 +119,11 @@ pub async fn list_accounts(State(state): State<AppState>, ApiActor(actor): ApiAc
     params(("id" = String, Path, description = "Account id")),
     responses((status = 200, body = AccountBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get_account(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>) -> Result<Json<AccountBody>, ApiError> {
+pub async fn get_account(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<AccountBody>, ApiError> {
     let id = AccountId::parse(&id).ok_or(AppError::NotFound)?;
     Ok(Json(state.app.account(&actor, &id).await?.into()))
 }

@@ -128,7 +128,10 @@ pub struct AccountPage {
 
 impl From<Page<Account>> for AccountPage {
     fn from(p: Page<Account>) -> Self {
-        AccountPage { items: p.items.into_iter().map(Into::into).collect(), next_cursor: p.next }
+        AccountPage {
+            items: p.items.into_iter().map(Into::into).collect(),
+            next_cursor: p.next,
+        }
     }
 }
 
@@ -180,9 +183,22 @@ impl From<BulkReport> for BulkReportBody {
             to_create: r.to_create,
             to_link: r.to_link,
             error_count: r.error_count,
-            errors: r.errors.into_iter().map(|e| RowErrorBody { row: e.row, column: e.column, code: e.code, message: e.message }).collect(),
+            errors: r
+                .errors
+                .into_iter()
+                .map(|e| RowErrorBody {
+                    row: e.row,
+                    column: e.column,
+                    code: e.code,
+                    message: e.message,
+                })
+                .collect(),
             ignored_headers: r.ignored_headers,
-            outcome: r.outcome.map(|o| OutcomeBody { created: o.created, linked: o.linked, unchanged: o.unchanged }),
+            outcome: r.outcome.map(|o| OutcomeBody {
+                created: o.created,
+                linked: o.linked,
+                unchanged: o.unchanged,
+            }),
         }
     }
 }
@@ -210,7 +226,11 @@ impl From<Upload> for UploadBody {
             file_sha256: u.file_sha256,
             rows: u.rows,
             status: u.status.as_str().to_owned(),
-            outcome: u.outcome.map(|o| OutcomeBody { created: o.created, linked: o.linked, unchanged: o.unchanged }),
+            outcome: u.outcome.map(|o| OutcomeBody {
+                created: o.created,
+                linked: o.linked,
+                unchanged: o.unchanged,
+            }),
             created_at: u.created_at,
         }
     }

@@ -24,7 +24,12 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     if request.method() != Method::POST {
         return next.run(request).await;
     }
-    let Some(key) = request.headers().get(IDEMPOTENCY_KEY).and_then(|v| v.to_str().ok()).map(str::to_owned) else {
+    let Some(key) = request
+        .headers()
+        .get(IDEMPOTENCY_KEY)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
         return next.run(request).await;
     };
     if key.is_empty() || key.len() > 255 {
@@ -36,14 +41,22 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
         )]))
         .into_response();
     }
-    let Some(scope) = request.extensions().get::<Actor>().and_then(|a| a.institution.clone()) else {
+    let Some(scope) = request
+        .extensions()
+        .get::<Actor>()
+        .and_then(|a| a.institution.clone())
+    else {
         return next.run(request).await;
     };
     let scope = scope.to_string();
     let lang = crate::i18n::request_lang(request.headers());
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, state.config.max_body_bytes).await else {
-        return ApiError(AppError::File(lifelong_import::FileError::TooLarge { max_bytes: state.config.max_body_bytes, found: 0 })).into_response();
+        return ApiError(AppError::File(lifelong_import::FileError::TooLarge {
+            max_bytes: state.config.max_body_bytes,
+            found: 0,
+        }))
+        .into_response();
     };
     let mut fingerprint = Vec::with_capacity(bytes.len() + 128);
     fingerprint.extend_from_slice(parts.method.as_str().as_bytes());
@@ -53,18 +66,33 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     fingerprint.extend_from_slice(&bytes);
     let request_hash = secret::digest_bytes(&fingerprint);
 
-    let claim = state.app.store.claim_idempotency_key(&scope, &key, &request_hash, OffsetDateTime::now_utc()).await;
+    let claim = state
+        .app
+        .store
+        .claim_idempotency_key(&scope, &key, &request_hash, OffsetDateTime::now_utc())
+        .await;
     match claim {
         Err(e) => return ApiError(e.into()).into_response(),
         Ok(IdempotencyClaim::Replay(stored)) => return replay(stored),
-        Ok(IdempotencyClaim::InProgress) => return ApiError(AppError::Conflict("request_in_progress")).into_response(),
-        Ok(IdempotencyClaim::Mismatch) => return ApiError(AppError::Conflict("idempotency_key_reused")).into_response(),
+        Ok(IdempotencyClaim::InProgress) => {
+            return ApiError(AppError::Conflict("request_in_progress")).into_response()
+        }
+        Ok(IdempotencyClaim::Mismatch) => {
+            return ApiError(AppError::Conflict("idempotency_key_reused")).into_response()
+        }
         Ok(IdempotencyClaim::Claimed) => {}
     }
 
-    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
     let status = response.status();
-    if status.is_server_error() || response.extensions().get::<crate::error::DeferredApiError>().is_some_and(|e| matches!(*e.0, AppError::Internal(_))) {
+    if status.is_server_error()
+        || response
+            .extensions()
+            .get::<crate::error::DeferredApiError>()
+            .is_some_and(|e| matches!(*e.0, AppError::Internal(_)))
+    {
         if let Err(e) = state.app.store.release_idempotency_key(&scope, &key).await {
             tracing::warn!(error = %e, "could not release an idempotency key");
         }
@@ -75,22 +103,41 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     let (mut parts, body) = response.into_parts();
     let body_bytes = match parts.extensions.remove::<crate::error::DeferredApiError>() {
         Some(err) => {
-            parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            serde_json::to_vec(&crate::error::error_body(&err.0, lang)).unwrap_or_default().into()
+            parts.headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            serde_json::to_vec(&crate::error::error_body(&err.0, lang))
+                .unwrap_or_default()
+                .into()
         }
         None => to_bytes(body, usize::MAX).await.unwrap_or_default(),
     };
-    let stored = StoredResponse { status: status.as_u16(), body: body_bytes.to_vec() };
-    if let Err(e) = state.app.store.complete_idempotency_key(&scope, &key, stored).await {
+    let stored = StoredResponse {
+        status: status.as_u16(),
+        body: body_bytes.to_vec(),
+    };
+    if let Err(e) = state
+        .app
+        .store
+        .complete_idempotency_key(&scope, &key, stored)
+        .await
+    {
         tracing::warn!(error = %e, "could not keep an idempotent response");
     }
     Response::from_parts(parts, Body::from(body_bytes))
 }
 
 fn replay(stored: StoredResponse) -> Response {
-    let status = axum::http::StatusCode::from_u16(stored.status).unwrap_or(axum::http::StatusCode::OK);
+    let status =
+        axum::http::StatusCode::from_u16(stored.status).unwrap_or(axum::http::StatusCode::OK);
     let mut response = (status, stored.body).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response.headers_mut().insert(REPLAYED, HeaderValue::from_static("true"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+        .headers_mut()
+        .insert(REPLAYED, HeaderValue::from_static("true"));
     response
 }

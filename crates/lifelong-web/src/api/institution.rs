@@ -12,7 +12,10 @@ use crate::state::AppState;
 #[utoipa::path(get, path = "/api/v1/institution", tag = "institution",
     responses((status = 200, body = InstitutionBody), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get_institution(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Result<Json<InstitutionBody>, ApiError> {
+pub async fn get_institution(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<InstitutionBody>, ApiError> {
     let id = actor.own_institution()?.clone();
     Ok(Json(state.app.institution(&actor, &id).await?.into()))
 }

@@ -25,13 +25,22 @@ use crate::state::AppState;
 pub fn router(state: &AppState) -> Router<AppState> {
     let protected = Router::new()
         .route("/institution", get(institution::get_institution))
-        .route("/accounts", post(accounts::open_account).get(accounts::list_accounts))
+        .route(
+            "/accounts",
+            post(accounts::open_account).get(accounts::list_accounts),
+        )
         .route("/accounts/{id}", get(accounts::get_account))
         .route("/accounts/bulk", post(uploads::bulk_open))
         .route("/uploads", get(uploads::list_uploads))
         .route("/uploads/{id}/commit", post(uploads::commit_upload))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::idempotency))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::api::authenticate));
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::idempotency,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::api::authenticate,
+        ));
     Router::new()
         .route("/openapi.json", get(openapi::document))
         .merge(protected)
@@ -54,13 +63,21 @@ where
             Ok(axum::Json(value)) => Ok(JsonBody(value)),
             Err(rejection) => {
                 let (status, code) = match &rejection {
-                    JsonRejection::MissingJsonContentType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "json_content_type_required"),
-                    JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "json_fields_invalid"),
+                    JsonRejection::MissingJsonContentType(_) => (
+                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        "json_content_type_required",
+                    ),
+                    JsonRejection::JsonDataError(_) => {
+                        (StatusCode::UNPROCESSABLE_ENTITY, "json_fields_invalid")
+                    }
                     _ => (StatusCode::BAD_REQUEST, "json_invalid"),
                 };
                 let message = match lang {
                     Lang::Zh => format!("请求体不是有效的 JSON：{}", rejection.body_text()),
-                    Lang::En => format!("The request body is not valid JSON: {}", rejection.body_text()),
+                    Lang::En => format!(
+                        "The request body is not valid JSON: {}",
+                        rejection.body_text()
+                    ),
                 };
                 Err(plain_error(status, code, &message).into_response())
             }

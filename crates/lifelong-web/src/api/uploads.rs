@@ -45,11 +45,21 @@ pub async fn bulk_open(
     let lang = request_lang(&headers);
     let name = q.file_name.unwrap_or_else(|| "api-upload".to_owned());
     if q.dry_run.unwrap_or(true) {
-        let report = state.app.check_bulk_file(&actor, &name, &body, lang).await?;
-        let status = if report.error_count > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+        let report = state
+            .app
+            .check_bulk_file(&actor, &name, &body, lang)
+            .await?;
+        let status = if report.error_count > 0 {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        };
         Ok((status, Json(report.into())))
     } else {
-        let report = state.app.open_accounts_from_file(&actor, &name, &body, lang).await?;
+        let report = state
+            .app
+            .open_accounts_from_file(&actor, &name, &body, lang)
+            .await?;
         Ok((StatusCode::CREATED, Json(report.into())))
     }
 }
@@ -67,7 +77,10 @@ pub async fn commit_upload(
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<BulkReportBody>), ApiError> {
     let id = UploadId::parse(&id).ok_or(AppError::NotFound)?;
-    let report = state.app.commit_bulk_file(&actor, &id, request_lang(&headers)).await?;
+    let report = state
+        .app
+        .commit_bulk_file(&actor, &id, request_lang(&headers))
+        .await?;
     Ok((StatusCode::CREATED, Json(report.into())))
 }
 
@@ -81,7 +94,17 @@ pub struct PageQuery {
 /// The institution's uploads, newest first.
 #[utoipa::path(get, path = "/api/v1/uploads", tag = "accounts", params(PageQuery),
     responses((status = 200, body = UploadPage)), security(("bearer" = [])))]
-pub async fn list_uploads(State(state): State<AppState>, ApiActor(actor): ApiActor, Query(q): Query<PageQuery>) -> Result<Json<UploadPage>, ApiError> {
-    let page = state.app.list_uploads(&actor, &Cursor::new(q.cursor, q.limit)).await?;
-    Ok(Json(UploadPage { items: page.items.into_iter().map(UploadBody::from).collect(), next_cursor: page.next }))
+pub async fn list_uploads(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(q): Query<PageQuery>,
+) -> Result<Json<UploadPage>, ApiError> {
+    let page = state
+        .app
+        .list_uploads(&actor, &Cursor::new(q.cursor, q.limit))
+        .await?;
+    Ok(Json(UploadPage {
+        items: page.items.into_iter().map(UploadBody::from).collect(),
+        next_cursor: page.next,
+    }))
 }

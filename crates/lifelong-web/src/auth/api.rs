@@ -3,8 +3,8 @@
 //! hands it to handlers.
 
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use lifelong_app::{Actor, AppError};
@@ -20,17 +20,29 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiActor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Actor>().cloned().map(ApiActor).ok_or(ApiError(AppError::Unauthenticated))
+        parts
+            .extensions
+            .get::<Actor>()
+            .cloned()
+            .map(ApiActor)
+            .ok_or(ApiError(AppError::Unauthenticated))
     }
 }
 
 /// Checks the bearer token; refuses the request with 401 when it is missing or not valid.
-pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let token = request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(|t| t.trim().to_owned());
     let Some(token) = token.filter(|t| !t.is_empty()) else {
         return ApiError(AppError::Unauthenticated).into_response();

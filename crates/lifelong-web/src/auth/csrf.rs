@@ -27,13 +27,19 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<CsrfToken>().cloned().unwrap_or(CsrfToken(String::new())))
+        Ok(parts
+            .extensions
+            .get::<CsrfToken>()
+            .cloned()
+            .unwrap_or(CsrfToken(String::new())))
     }
 }
 
 /// Makes sure every visitor has a CSRF cookie, and makes its token available to handlers.
 pub async fn ensure_cookie(mut request: Request, next: Next) -> Response {
-    let existing = cookie(request.headers(), CSRF_COOKIE).filter(|t| t.len() >= 32).map(str::to_owned);
+    let existing = cookie(request.headers(), CSRF_COOKIE)
+        .filter(|t| t.len() >= 32)
+        .map(str::to_owned);
     let (token, fresh) = match existing {
         Some(t) => (t, false),
         None => (secret::new_token(""), true),
@@ -41,7 +47,9 @@ pub async fn ensure_cookie(mut request: Request, next: Next) -> Response {
     request.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(request).await;
     if fresh {
-        if let Ok(v) = HeaderValue::from_str(&format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict")) {
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
+        )) {
             response.headers_mut().append(header::SET_COOKIE, v);
         }
     }
@@ -52,7 +60,10 @@ fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
         return true;
     };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
     origin.split_once("://").map(|(_, rest)| rest) == Some(host)
 }
 
@@ -61,7 +72,11 @@ pub fn verify(headers: &HeaderMap, submitted: &str) -> Result<(), PageError> {
     let expected = cookie(headers, CSRF_COOKIE).unwrap_or("");
     let equal = expected.len() == submitted.len()
         && !expected.is_empty()
-        && expected.bytes().zip(submitted.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        && expected
+            .bytes()
+            .zip(submitted.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
     if equal && same_origin(headers) {
         Ok(())
     } else {

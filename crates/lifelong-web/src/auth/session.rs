@@ -3,7 +3,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue};
+use axum::http::HeaderValue;
 use lifelong_app::{Actor, AppError};
 use lifelong_store::User;
 use time::OffsetDateTime;
@@ -21,14 +21,16 @@ pub struct Viewer(pub Option<User>);
 
 /// A signed-in user; pages that need one answer "sign in first" otherwise.
 pub struct SignedIn {
-    pub user: User,
     pub actor: Actor,
 }
 
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(user) = parts.extensions.get::<CachedViewer>() {
             return Ok(Viewer(user.0.clone()));
         }
@@ -48,11 +50,14 @@ struct CachedViewer(Option<User>);
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Viewer(user) = Viewer::from_request_parts(parts, state).await?;
         let user = user.ok_or(PageError(AppError::Unauthenticated))?;
         let actor = Actor::of_user(&user).with_request_id(request_id(&parts.headers));
-        Ok(SignedIn { user, actor })
+        Ok(SignedIn { actor })
     }
 }
 
@@ -60,8 +65,10 @@ impl FromRequestParts<AppState> for SignedIn {
 pub fn session_cookie(token: &str, expires: OffsetDateTime, secure: bool) -> HeaderValue {
     let max_age = (expires - OffsetDateTime::now_utc()).whole_seconds().max(0);
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// The `Set-Cookie` value that ends a session.
@@ -72,9 +79,4 @@ pub fn clear_session_cookie() -> HeaderValue {
 /// The session token of the request, if any.
 pub fn session_token(headers: &axum::http::HeaderMap) -> Option<&str> {
     cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty())
-}
-
-/// A header pair for responses that set a cookie.
-pub fn set_cookie(value: HeaderValue) -> (header::HeaderName, HeaderValue) {
-    (header::SET_COOKIE, value)
 }

@@ -11,7 +11,9 @@ use axum::Router;
 use lifelong_app::{AppError, BulkReport, OpenAccountInput, ACCOUNT_SCHEMA};
 use lifelong_core::role::Permission;
 use lifelong_core::Explain;
-use lifelong_store::{Account, AccountFilter, ApiToken, Cursor, Institution, Opened, TokenId, Upload, UploadId};
+use lifelong_store::{
+    Account, AccountFilter, ApiToken, Cursor, Institution, Opened, TokenId, Upload, UploadId,
+};
 use serde::Deserialize;
 
 use super::learner::when;
@@ -24,7 +26,6 @@ use crate::texts;
 
 texts!(ConsoleTexts {
     title: "机构工作台" | "Institution console",
-    institution: "本机构" | "Your institution",
     credit_code: "统一社会信用代码" | "Unified social credit code",
     kind: "机构类型" | "Kind",
     district: "所在区" | "District",
@@ -107,10 +108,13 @@ struct ConsolePage {
 
 impl ConsolePage {
     fn district(&self) -> &'static str {
-        lifelong_core::district::District::by_code(&self.institution.district_code).map(|d| d.name(self.chrome.lang)).unwrap_or("")
+        lifelong_core::district::District::by_code(&self.institution.district_code)
+            .map(|d| d.name(self.chrome.lang))
+            .unwrap_or("")
     }
 }
 
+#[derive(Default)]
 struct ConsoleState {
     form: OpenAccountInput,
     errors: Vec<FieldMessage>,
@@ -118,19 +122,30 @@ struct ConsoleState {
     new_token: Option<String>,
 }
 
-impl Default for ConsoleState {
-    fn default() -> Self {
-        ConsoleState { form: OpenAccountInput::default(), errors: Vec::new(), notice: None, new_token: None }
-    }
-}
-
-async fn console_page(state: &AppState, page: &Page, signed: &SignedIn, extra: ConsoleState) -> Result<Response, PageError> {
+async fn console_page(
+    state: &AppState,
+    page: &Page,
+    signed: &SignedIn,
+    extra: ConsoleState,
+) -> Result<Response, PageError> {
     let c = ConsoleTexts::get(page.lang);
     let institution_id = signed.actor.own_institution()?.clone();
-    let institution = state.app.institution(&signed.actor, &institution_id).await?;
-    let uploads = state.app.list_uploads(&signed.actor, &Cursor::new(None, Some(10))).await?.items;
+    let institution = state
+        .app
+        .institution(&signed.actor, &institution_id)
+        .await?;
+    let uploads = state
+        .app
+        .list_uploads(&signed.actor, &Cursor::new(None, Some(10)))
+        .await?
+        .items;
     let tokens = if signed.actor.can(Permission::ManageInstitutionTokens) {
-        Some(state.app.list_tokens(&signed.actor, &institution_id).await?)
+        Some(
+            state
+                .app
+                .list_tokens(&signed.actor, &institution_id)
+                .await?,
+        )
     } else {
         None
     };
@@ -152,7 +167,12 @@ struct NoticeQuery {
     opened: Option<String>,
 }
 
-async fn console(State(state): State<AppState>, page: Page, signed: SignedIn, Query(q): Query<NoticeQuery>) -> Result<Response, PageError> {
+async fn console(
+    State(state): State<AppState>,
+    page: Page,
+    signed: SignedIn,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
     signed.actor.require(Permission::OpenAccounts)?;
     let c = ConsoleTexts::get(page.lang);
     let notice = match q.opened.as_deref() {
@@ -160,7 +180,16 @@ async fn console(State(state): State<AppState>, page: Page, signed: SignedIn, Qu
         Some("existing") => Some(c.opened_existing),
         _ => None,
     };
-    console_page(&state, &page, &signed, ConsoleState { notice, ..Default::default() }).await
+    console_page(
+        &state,
+        &page,
+        &signed,
+        ConsoleState {
+            notice,
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -174,12 +203,18 @@ struct ReportPage {
 
 impl ReportPage {
     fn column_label(&self, key: &Option<String>) -> &'static str {
-        key.as_deref().and_then(|k| ACCOUNT_SCHEMA.column(k)).map(|c| c.label().pick(self.chrome.lang)).unwrap_or("")
+        key.as_deref()
+            .and_then(|k| ACCOUNT_SCHEMA.column(k))
+            .map(|c| c.label().pick(self.chrome.lang))
+            .unwrap_or("")
     }
 }
 
 /// Reads the multipart upload: the CSRF token and the file.
-async fn read_upload(headers: &HeaderMap, mut multipart: Multipart) -> Result<(String, Vec<u8>), PageError> {
+async fn read_upload(
+    headers: &HeaderMap,
+    mut multipart: Multipart,
+) -> Result<(String, Vec<u8>), PageError> {
     let mut csrf_token = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     let bad = |_| PageError(AppError::Conflict("form_invalid"));
@@ -197,19 +232,50 @@ async fn read_upload(headers: &HeaderMap, mut multipart: Multipart) -> Result<(S
     file.ok_or(PageError(AppError::File(lifelong_import::FileError::Empty)))
 }
 
-async fn check_bulk(State(state): State<AppState>, page: Page, signed: SignedIn, headers: HeaderMap, multipart: Multipart) -> Result<Response, PageError> {
+async fn check_bulk(
+    State(state): State<AppState>,
+    page: Page,
+    signed: SignedIn,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
     let (name, bytes) = read_upload(&headers, multipart).await?;
     let c = ConsoleTexts::get(page.lang);
-    match state.app.check_bulk_file(&signed.actor, &name, &bytes, page.lang).await {
+    match state
+        .app
+        .check_bulk_file(&signed.actor, &name, &bytes, page.lang)
+        .await
+    {
         Ok(report) => {
-            let status = if report.error_count > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-            let mut response = render(&ReportPage { chrome: page.chrome(c.report_title), c, report, committed: false });
+            let status = if report.error_count > 0 {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            };
+            let mut response = render(&ReportPage {
+                chrome: page.chrome(c.report_title),
+                c,
+                report,
+                committed: false,
+            });
             *response.status_mut() = status;
             Ok(response)
         }
         Err(e @ AppError::File(_)) => {
-            let errors = vec![FieldMessage { field: "file", message: e.message(page.lang) }];
-            let mut response = console_page(&state, &page, &signed, ConsoleState { errors, ..Default::default() }).await?;
+            let errors = vec![FieldMessage {
+                field: "file",
+                message: e.message(page.lang),
+            }];
+            let mut response = console_page(
+                &state,
+                &page,
+                &signed,
+                ConsoleState {
+                    errors,
+                    ..Default::default()
+                },
+            )
+            .await?;
             *response.status_mut() = crate::error::status_of(&e);
             Ok(response)
         }
@@ -217,13 +283,33 @@ async fn check_bulk(State(state): State<AppState>, page: Page, signed: SignedIn,
     }
 }
 
-async fn commit_bulk(State(state): State<AppState>, page: Page, signed: SignedIn, Path(id): Path<String>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, PageError> {
+async fn commit_bulk(
+    State(state): State<AppState>,
+    page: Page,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, PageError> {
     let id = UploadId::parse(&id).ok_or(PageError(AppError::NotFound))?;
     let c = ConsoleTexts::get(page.lang);
-    match state.app.commit_bulk_file(&signed.actor, &id, page.lang).await {
-        Ok(report) => Ok(render(&ReportPage { chrome: page.chrome(c.report_title), c, report, committed: true })),
+    match state
+        .app
+        .commit_bulk_file(&signed.actor, &id, page.lang)
+        .await
+    {
+        Ok(report) => Ok(render(&ReportPage {
+            chrome: page.chrome(c.report_title),
+            c,
+            report,
+            committed: true,
+        })),
         Err(AppError::BulkHasErrors(report)) => {
-            let mut response = render(&ReportPage { chrome: page.chrome(c.report_title), c, report: *report, committed: false });
+            let mut response = render(&ReportPage {
+                chrome: page.chrome(c.report_title),
+                c,
+                report: *report,
+                committed: false,
+            });
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
@@ -236,11 +322,18 @@ struct Empty {}
 
 async fn template_xlsx(page: Page, signed: SignedIn) -> Result<Response, PageError> {
     signed.actor.require(Permission::OpenAccounts)?;
-    let bytes = lifelong_import::template_xlsx(&ACCOUNT_SCHEMA, page.lang, &[]).map_err(AppError::File)?;
+    let bytes =
+        lifelong_import::template_xlsx(&ACCOUNT_SCHEMA, page.lang, &[]).map_err(AppError::File)?;
     Ok((
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"accounts-template.xlsx\""),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"accounts-template.xlsx\"",
+            ),
         ],
         bytes,
     )
@@ -251,7 +344,13 @@ async fn template_csv(page: Page, signed: SignedIn) -> Result<Response, PageErro
     signed.actor.require(Permission::OpenAccounts)?;
     let bytes = lifelong_import::template_csv(&ACCOUNT_SCHEMA, page.lang, &[]);
     Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"accounts-template.csv\"")],
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"accounts-template.csv\"",
+            ),
+        ],
         bytes,
     )
         .into_response())
@@ -272,21 +371,59 @@ struct CursorQuery {
     cursor: Option<String>,
 }
 
-async fn accounts(State(state): State<AppState>, page: Page, signed: SignedIn, Query(q): Query<CursorQuery>) -> Result<Response, PageError> {
+async fn accounts(
+    State(state): State<AppState>,
+    page: Page,
+    signed: SignedIn,
+    Query(q): Query<CursorQuery>,
+) -> Result<Response, PageError> {
     signed.actor.require(Permission::ViewInstitutionAccounts)?;
     let c = ConsoleTexts::get(page.lang);
     let first = q.cursor.is_none();
-    let result = state.app.list_accounts(&signed.actor, AccountFilter::default(), None, &Cursor::new(q.cursor, Some(50))).await?;
-    Ok(render(&AccountsPage { chrome: page.chrome(c.accounts_heading), c, accounts: result.items, next: result.next, first }))
+    let result = state
+        .app
+        .list_accounts(
+            &signed.actor,
+            AccountFilter::default(),
+            None,
+            &Cursor::new(q.cursor, Some(50)),
+        )
+        .await?;
+    Ok(render(&AccountsPage {
+        chrome: page.chrome(c.accounts_heading),
+        c,
+        accounts: result.items,
+        next: result.next,
+        first,
+    }))
 }
 
-async fn open_account(State(state): State<AppState>, page: Page, signed: SignedIn, CsrfForm(form): CsrfForm<OpenAccountInput>) -> Result<Response, PageError> {
-    match state.app.open_account(&signed.actor, form.clone(), page.lang).await {
+async fn open_account(
+    State(state): State<AppState>,
+    page: Page,
+    signed: SignedIn,
+    CsrfForm(form): CsrfForm<OpenAccountInput>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .open_account(&signed.actor, form.clone(), page.lang)
+        .await
+    {
         Ok(Opened::Created(_)) => Ok(Redirect::to("/console?opened=new").into_response()),
         Ok(Opened::Existing(_)) => Ok(Redirect::to("/console?opened=existing").into_response()),
         Err(e) if is_form_error(&e) => {
             let errors = form_errors(&e, page.lang);
-            let mut response = console_page(&state, &page, &signed, ConsoleState { form, errors, ..Default::default() }).await?;
+            let mut response = console_page(
+                &state,
+                &page,
+                &signed,
+                ConsoleState {
+                    form,
+                    errors,
+                    ..Default::default()
+                },
+            )
+            .await?;
             *response.status_mut() = crate::error::status_of(&e);
             Ok(response)
         }
@@ -299,17 +436,47 @@ struct TokenForm {
     name: String,
 }
 
-async fn create_token(State(state): State<AppState>, page: Page, signed: SignedIn, CsrfForm(form): CsrfForm<TokenForm>) -> Result<Response, PageError> {
+async fn create_token(
+    State(state): State<AppState>,
+    page: Page,
+    signed: SignedIn,
+    CsrfForm(form): CsrfForm<TokenForm>,
+) -> Result<Response, PageError> {
     let institution = signed.actor.own_institution()?.clone();
-    match state.app.create_token(&signed.actor, &institution, &form.name).await {
+    match state
+        .app
+        .create_token(&signed.actor, &institution, &form.name)
+        .await
+    {
         Ok((_, plain)) => {
-            let mut response = console_page(&state, &page, &signed, ConsoleState { new_token: Some(plain), ..Default::default() }).await?;
-            response.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+            let mut response = console_page(
+                &state,
+                &page,
+                &signed,
+                ConsoleState {
+                    new_token: Some(plain),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
             Ok(response)
         }
         Err(e) if is_form_error(&e) => {
             let errors = form_errors(&e, page.lang);
-            let mut response = console_page(&state, &page, &signed, ConsoleState { errors, ..Default::default() }).await?;
+            let mut response = console_page(
+                &state,
+                &page,
+                &signed,
+                ConsoleState {
+                    errors,
+                    ..Default::default()
+                },
+            )
+            .await?;
             *response.status_mut() = crate::error::status_of(&e);
             Ok(response)
         }
@@ -317,14 +484,26 @@ async fn create_token(State(state): State<AppState>, page: Page, signed: SignedI
     }
 }
 
-async fn revoke_token(State(state): State<AppState>, signed: SignedIn, Path(id): Path<String>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, PageError> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, PageError> {
     let id = TokenId::parse(&id).ok_or(PageError(AppError::NotFound))?;
     let institution = signed.actor.own_institution()?.clone();
-    state.app.revoke_token(&signed.actor, &institution, &id).await?;
+    state
+        .app
+        .revoke_token(&signed.actor, &institution, &id)
+        .await?;
     Ok(Redirect::to("/console#tokens").into_response())
 }
 
 /// Shown in templates: when a token was last used.
 pub(crate) fn last_used(token: &ApiToken, never: &'static str) -> String {
-    token.last_used_at.as_ref().map(when).unwrap_or_else(|| never.to_owned())
+    token
+        .last_used_at
+        .as_ref()
+        .map(when)
+        .unwrap_or_else(|| never.to_owned())
 }

@@ -53,7 +53,6 @@ texts!(LearnerTexts {
     new_password: "新密码" | "New password",
     new_password_hint: "至少 8 个字符。修改后需要重新登录。" | "At least 8 characters. You will sign in again afterwards.",
     new_password_confirm: "再次输入新密码" | "New password again",
-    password_changed: "密码已修改，请用新密码登录。" | "Password changed. Sign in with the new password.",
 });
 
 /// Learner routes.
@@ -103,7 +102,14 @@ impl MePage {
 /// A timestamp for people: `YYYY-MM-DD HH:MM` in Beijing time.
 pub(crate) fn when(t: &time::OffsetDateTime) -> String {
     let local = t.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
-    format!("{:04}-{:02}-{:02} {:02}:{:02}", local.year(), u8::from(local.month()), local.day(), local.hour(), local.minute())
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        local.year(),
+        u8::from(local.month()),
+        local.day(),
+        local.hour(),
+        local.minute()
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -111,26 +117,51 @@ struct DoneQuery {
     done: Option<String>,
 }
 
-async fn load_me(state: &AppState, signed: &SignedIn, lang: Lang) -> Result<(Account, Vec<ConsentRow>, Vec<Consent>), PageError> {
-    let account_id = signed.actor.account.clone().ok_or(PageError(AppError::Forbidden))?;
+async fn load_me(
+    state: &AppState,
+    signed: &SignedIn,
+    lang: Lang,
+) -> Result<(Account, Vec<ConsentRow>, Vec<Consent>), PageError> {
+    let account_id = signed
+        .actor
+        .account
+        .clone()
+        .ok_or(PageError(AppError::Forbidden))?;
     let account = state.app.account(&signed.actor, &account_id).await?;
     let history = state.app.own_consents(&signed.actor).await?;
-    let kinds = [ConsentKind::PersonalInfo, ConsentKind::SensitiveIdNumber, ConsentKind::Guardian];
+    let kinds = [
+        ConsentKind::PersonalInfo,
+        ConsentKind::SensitiveIdNumber,
+        ConsentKind::Guardian,
+    ];
     let consents = kinds
         .into_iter()
         .filter_map(|kind| {
-            let record = history.iter().rev().find(|c| c.kind == kind && c.withdrawn_at.is_none()).cloned();
+            let record = history
+                .iter()
+                .rev()
+                .find(|c| c.kind == kind && c.withdrawn_at.is_none())
+                .cloned();
             // Guardian consent is shown only where one was ever given.
             if kind == ConsentKind::Guardian && !history.iter().any(|c| c.kind == kind) {
                 return None;
             }
-            Some(ConsentRow { kind, label: kind.label(lang), record })
+            Some(ConsentRow {
+                kind,
+                label: kind.label(lang),
+                record,
+            })
         })
         .collect();
     Ok((account, consents, history))
 }
 
-async fn me(State(state): State<AppState>, page: Page, signed: SignedIn, Query(q): Query<DoneQuery>) -> Result<Response, PageError> {
+async fn me(
+    State(state): State<AppState>,
+    page: Page,
+    signed: SignedIn,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, PageError> {
     let l = LearnerTexts::get(page.lang);
     let (account, consents, history) = load_me(&state, &signed, page.lang).await?;
     let notice = match q.done.as_deref() {
@@ -138,23 +169,59 @@ async fn me(State(state): State<AppState>, page: Page, signed: SignedIn, Query(q
         Some("granted") => Some(l.done_granted),
         _ => None,
     };
-    Ok(render(&MePage { chrome: page.chrome(l.title), l, account, revealed: None, consents, history, notice }))
+    Ok(render(&MePage {
+        chrome: page.chrome(l.title),
+        l,
+        account,
+        revealed: None,
+        consents,
+        history,
+        notice,
+    }))
 }
 
 #[derive(Deserialize)]
 struct Empty {}
 
-async fn reveal(State(state): State<AppState>, page: Page, signed: SignedIn, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, PageError> {
+async fn reveal(
+    State(state): State<AppState>,
+    page: Page,
+    signed: SignedIn,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, PageError> {
     let l = LearnerTexts::get(page.lang);
-    let account_id = signed.actor.account.clone().ok_or(PageError(AppError::Forbidden))?;
-    let revealed = state.app.reveal_id_number(&signed.actor, &account_id).await?;
+    let account_id = signed
+        .actor
+        .account
+        .clone()
+        .ok_or(PageError(AppError::Forbidden))?;
+    let revealed = state
+        .app
+        .reveal_id_number(&signed.actor, &account_id)
+        .await?;
     let (account, consents, history) = load_me(&state, &signed, page.lang).await?;
-    let mut response = render(&MePage { chrome: page.chrome(l.title), l, account, revealed: Some(revealed), consents, history, notice: None });
-    response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    let mut response = render(&MePage {
+        chrome: page.chrome(l.title),
+        l,
+        account,
+        revealed: Some(revealed),
+        consents,
+        history,
+        notice: None,
+    });
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
     Ok(response)
 }
 
-async fn withdraw(State(state): State<AppState>, signed: SignedIn, Path(id): Path<String>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, PageError> {
+async fn withdraw(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, PageError> {
     let id = ConsentId::parse(&id).ok_or(PageError(AppError::NotFound))?;
     state.app.withdraw_consent(&signed.actor, &id).await?;
     Ok(Redirect::to("/me?done=withdrawn").into_response())
@@ -165,9 +232,19 @@ struct GrantForm {
     kind: String,
 }
 
-async fn grant(State(state): State<AppState>, page: Page, signed: SignedIn, CsrfForm(form): CsrfForm<GrantForm>) -> Result<Response, PageError> {
-    let kind = ConsentKind::parse(&form.kind).filter(|k| *k != ConsentKind::Guardian).ok_or(PageError(AppError::NotFound))?;
-    state.app.grant_consent(&signed.actor, kind, page.lang).await?;
+async fn grant(
+    State(state): State<AppState>,
+    page: Page,
+    signed: SignedIn,
+    CsrfForm(form): CsrfForm<GrantForm>,
+) -> Result<Response, PageError> {
+    let kind = ConsentKind::parse(&form.kind)
+        .filter(|k| *k != ConsentKind::Guardian)
+        .ok_or(PageError(AppError::NotFound))?;
+    state
+        .app
+        .grant_consent(&signed.actor, kind, page.lang)
+        .await?;
     Ok(Redirect::to("/me?done=granted").into_response())
 }
 
@@ -181,7 +258,11 @@ struct PasswordPage {
 
 async fn password_form(page: Page, _signed: SignedIn) -> Response {
     let l = LearnerTexts::get(page.lang);
-    render(&PasswordPage { chrome: page.chrome(l.password_title), l, errors: Vec::new() })
+    render(&PasswordPage {
+        chrome: page.chrome(l.password_title),
+        l,
+        errors: Vec::new(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -191,12 +272,30 @@ struct PasswordForm {
     new_password_confirm: String,
 }
 
-async fn change_password(State(state): State<AppState>, page: Page, signed: SignedIn, CsrfForm(form): CsrfForm<PasswordForm>) -> Result<Response, PageError> {
-    match state.app.change_password(&signed.actor, &form.current_password, &form.new_password, &form.new_password_confirm).await {
-        Ok(()) => Ok(Redirect::to("/login?registered=password").into_response()),
+async fn change_password(
+    State(state): State<AppState>,
+    page: Page,
+    signed: SignedIn,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .change_password(
+            &signed.actor,
+            &form.current_password,
+            &form.new_password,
+            &form.new_password_confirm,
+        )
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/login?changed=1").into_response()),
         Err(e) if is_form_error(&e) => {
             let l = LearnerTexts::get(page.lang);
-            let mut response = render(&PasswordPage { chrome: page.chrome(l.password_title), l, errors: form_errors(&e, page.lang) });
+            let mut response = render(&PasswordPage {
+                chrome: page.chrome(l.password_title),
+                l,
+                errors: form_errors(&e, page.lang),
+            });
             *response.status_mut() = crate::error::status_of(&e);
             Ok(response)
         }

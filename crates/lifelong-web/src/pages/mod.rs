@@ -33,13 +33,36 @@ pub fn router() -> Router<AppState> {
         .merge(console::router())
         .merge(review::router())
         .merge(admin::router())
-        .route("/static/app.css", get(|| async { asset("text/css; charset=utf-8", include_str!("../../static/app.css")) }))
-        .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", include_str!("../../static/app.js")) }))
+        .route(
+            "/static/app.css",
+            get(|| async {
+                asset(
+                    "text/css; charset=utf-8",
+                    include_str!("../../static/app.css"),
+                )
+            }),
+        )
+        .route(
+            "/static/app.js",
+            get(|| async {
+                asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../static/app.js"),
+                )
+            }),
+        )
         .layer(axum::middleware::from_fn(crate::auth::csrf::ensure_cookie))
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// One link of the navigation bar.
@@ -96,9 +119,14 @@ pub struct Page {
 impl FromRequestParts<AppState> for Page {
     type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Viewer(user) = Viewer::from_request_parts(parts, state).await?;
-        let CsrfToken(csrf) = CsrfToken::from_request_parts(parts, state).await.unwrap_or(CsrfToken(String::new()));
+        let CsrfToken(csrf) = CsrfToken::from_request_parts(parts, state)
+            .await
+            .unwrap_or(CsrfToken(String::new()));
         Ok(Page {
             lang: request_lang(&parts.headers),
             user,
@@ -146,7 +174,9 @@ fn nav_for(role: Option<Role>, t: &'static Texts, path: &str) -> Vec<NavLink> {
         if role.permits(Permission::ReviewAccounts) || role.permits(Permission::FreezeAccounts) {
             links.push(("/review", t.nav_review));
         }
-        if role.permits(Permission::ManageInstitutions) || role.permits(Permission::ViewInstitution) && !role.is_institution_staff() {
+        if role.permits(Permission::ManageInstitutions)
+            || role.permits(Permission::ViewInstitution) && !role.is_institution_staff()
+        {
             links.push(("/admin/institutions", t.nav_institutions));
         }
         if role.permits(Permission::ManageUsers) {
@@ -158,7 +188,15 @@ fn nav_for(role: Option<Role>, t: &'static Texts, path: &str) -> Vec<NavLink> {
     }
     links
         .into_iter()
-        .map(|(href, label)| NavLink { href, label, current: if href == "/" { path == "/" } else { path.starts_with(href) } })
+        .map(|(href, label)| NavLink {
+            href,
+            label,
+            current: if href == "/" {
+                path == "/"
+            } else {
+                path.starts_with(href)
+            },
+        })
         .collect()
 }
 
@@ -182,19 +220,34 @@ pub struct FieldMessage {
 /// The messages of a refused form, by field; other refusals as one general message.
 pub fn form_errors(error: &AppError, lang: Lang) -> Vec<FieldMessage> {
     match error {
-        AppError::Invalid(fields) => fields.iter().map(|f| FieldMessage { field: f.field, message: f.message(lang).to_owned() }).collect(),
-        other => vec![FieldMessage { field: "", message: other.message(lang) }],
+        AppError::Invalid(fields) => fields
+            .iter()
+            .map(|f| FieldMessage {
+                field: f.field,
+                message: f.message(lang).to_owned(),
+            })
+            .collect(),
+        other => vec![FieldMessage {
+            field: "",
+            message: other.message(lang),
+        }],
     }
 }
 
 /// Whether an error should be shown on the form (rather than as an error page).
 pub fn is_form_error(error: &AppError) -> bool {
-    !matches!(error, AppError::Internal(_) | AppError::Forbidden | AppError::Unauthenticated)
+    !matches!(
+        error,
+        AppError::Internal(_) | AppError::Forbidden | AppError::Unauthenticated
+    )
 }
 
 /// Looks up the message for one field among a form's errors.
 pub fn error_for<'a>(errors: &'a [FieldMessage], field: &str) -> Option<&'a str> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.as_str())
 }
 
 #[derive(Template)]
@@ -207,15 +260,32 @@ struct ErrorPage {
 }
 
 /// The error page, or a redirect to sign in for pages that need it.
-pub fn error_page(state: &AppState, error: &AppError, lang: Lang, path: &str, status: StatusCode) -> Response {
+pub fn error_page(
+    state: &AppState,
+    error: &AppError,
+    lang: Lang,
+    path: &str,
+    status: StatusCode,
+) -> Response {
     let _ = state;
     if matches!(error, AppError::Unauthenticated) {
         let next = urlencode(path);
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }
-    let page = Page { lang, user: None, large_text: false, csrf: String::new(), path: path.to_owned() };
+    let page = Page {
+        lang,
+        user: None,
+        large_text: false,
+        csrf: String::new(),
+        path: path.to_owned(),
+    };
     let t = page.t();
-    let template = ErrorPage { chrome: page.chrome(t.error_title), status: status.as_u16(), code: error.code(), message: error.message(lang) };
+    let template = ErrorPage {
+        chrome: page.chrome(t.error_title),
+        status: status.as_u16(),
+        code: error.code(),
+        message: error.message(lang),
+    };
     let mut response = render(&template);
     *response.status_mut() = status;
     response
@@ -231,7 +301,9 @@ pub async fn not_found(page: Page) -> Response {
 
 /// Percent-encodes a path for a query parameter.
 pub fn urlencode(text: &str) -> String {
-    serde_urlencoded::to_string([("x", text)]).map(|s| s[2..].to_owned()).unwrap_or_default()
+    serde_urlencoded::to_string([("x", text)])
+        .map(|s| s[2..].to_owned())
+        .unwrap_or_default()
 }
 
 /// Only local paths may be redirect targets (no open redirects).

@@ -48,6 +48,7 @@ texts!(PublicTexts {
     guardian_name: "监护人姓名" | "Guardian's name",
     guardian_hint: "未满 14 周岁的学习者，须由监护人同意并填写监护人姓名。" | "Learners under 14 need their guardian's consent: enter the guardian's name.",
     register_submit: "注册" | "Register",
+    password_changed: "密码已修改，请用新密码登录。" | "Password changed. Sign in with the new password.",
     registered_notice: "注册成功，请用手机号码和密码登录。" | "Registered. Sign in with your mobile number and password.",
 });
 
@@ -78,7 +79,9 @@ pub(crate) fn home_of(role: Role, t: &'static crate::i18n::Texts) -> (&'static s
         ("/console", t.nav_console)
     } else if role.permits(Permission::ReviewAccounts) {
         ("/review", t.nav_review)
-    } else if role.permits(Permission::ManageInstitutions) || role.permits(Permission::ViewInstitution) {
+    } else if role.permits(Permission::ManageInstitutions)
+        || role.permits(Permission::ViewInstitution)
+    {
         ("/admin/institutions", t.nav_institutions)
     } else {
         ("/", t.nav_home)
@@ -88,13 +91,18 @@ pub(crate) fn home_of(role: Role, t: &'static crate::i18n::Texts) -> (&'static s
 async fn index(page: Page) -> Response {
     let p = PublicTexts::get(page.lang);
     let console = page.user.as_ref().map(|u| home_of(u.role, page.t()));
-    render(&IndexPage { chrome: page.chrome(p.home_title), p, console })
+    render(&IndexPage {
+        chrome: page.chrome(p.home_title),
+        p,
+        console,
+    })
 }
 
 #[derive(Deserialize, Default)]
 struct NextQuery {
     next: Option<String>,
     registered: Option<String>,
+    changed: Option<String>,
 }
 
 #[derive(Template)]
@@ -105,7 +113,7 @@ struct LoginPage {
     login: String,
     next: String,
     errors: Vec<FieldMessage>,
-    registered: bool,
+    notice: Option<&'static str>,
 }
 
 async fn login_form(page: Page, Query(q): Query<NextQuery>) -> Response {
@@ -116,7 +124,13 @@ async fn login_form(page: Page, Query(q): Query<NextQuery>) -> Response {
         login: String::new(),
         next: safe_next(q.next.as_deref()).to_owned(),
         errors: Vec::new(),
-        registered: q.registered.is_some(),
+        notice: if q.changed.is_some() {
+            Some(p.password_changed)
+        } else if q.registered.is_some() {
+            Some(p.registered_notice)
+        } else {
+            None
+        },
     })
 }
 
@@ -128,14 +142,27 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login(State(state): State<AppState>, page: Page, headers: HeaderMap, CsrfForm(form): CsrfForm<LoginForm>) -> Result<Response, PageError> {
-    match state.app.sign_in(&form.login, &form.password, request_id(&headers)).await {
+async fn login(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .sign_in(&form.login, &form.password, request_id(&headers))
+        .await
+    {
         Ok(signed) => {
             let target = match form.next.as_deref() {
                 Some(n) if n != "/" && n.starts_with('/') => safe_next(Some(n)).to_owned(),
                 _ => home_of(signed.user.role, page.t()).0.to_owned(),
             };
-            let cookie = session_cookie(&signed.session_token, signed.expires_at, state.config.secure_cookies());
+            let cookie = session_cookie(
+                &signed.session_token,
+                signed.expires_at,
+                state.config.secure_cookies(),
+            );
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&target)).into_response())
         }
         Err(e) if is_form_error(&e) || matches!(e, AppError::InvalidCredentials) => {
@@ -147,7 +174,7 @@ async fn login(State(state): State<AppState>, page: Page, headers: HeaderMap, Cs
                 login: form.login.chars().take(64).collect(),
                 next: safe_next(form.next.as_deref()).to_owned(),
                 errors: form_errors(&e, page.lang),
-                registered: false,
+                notice: None,
             });
             *response.status_mut() = status;
             Ok(response)
@@ -159,11 +186,19 @@ async fn login(State(state): State<AppState>, page: Page, headers: HeaderMap, Cs
 #[derive(Deserialize)]
 struct Empty {}
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, PageError> {
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, PageError> {
     if let Some(token) = session_token(&headers) {
         state.app.sign_out(token).await?;
     }
-    Ok(([(header::SET_COOKIE, clear_session_cookie())], Redirect::to("/")).into_response())
+    Ok((
+        [(header::SET_COOKIE, clear_session_cookie())],
+        Redirect::to("/"),
+    )
+        .into_response())
 }
 
 #[derive(Template)]
@@ -183,18 +218,41 @@ impl RegisterPage {
 
 async fn register_form(page: Page) -> Response {
     let p = PublicTexts::get(page.lang);
-    render(&RegisterPage { chrome: page.chrome(p.register_title), p, form: RegistrationInput::default(), errors: Vec::new() })
+    render(&RegisterPage {
+        chrome: page.chrome(p.register_title),
+        p,
+        form: RegistrationInput::default(),
+        errors: Vec::new(),
+    })
 }
 
-async fn register(State(state): State<AppState>, page: Page, headers: HeaderMap, CsrfForm(form): CsrfForm<RegistrationInput>) -> Result<Response, PageError> {
-    match state.app.register(form.clone(), page.lang, request_id(&headers)).await {
+async fn register(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    CsrfForm(form): CsrfForm<RegistrationInput>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .register(form.clone(), page.lang, request_id(&headers))
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/login?registered=1").into_response()),
         Err(e) if is_form_error(&e) => {
             let p = PublicTexts::get(page.lang);
             let errors = form_errors(&e, page.lang);
             // Never send secrets back into the page.
-            let form = RegistrationInput { password: String::new(), password_confirm: String::new(), ..form };
-            let mut response = render(&RegisterPage { chrome: page.chrome(p.register_title), p, form, errors });
+            let form = RegistrationInput {
+                password: String::new(),
+                password_confirm: String::new(),
+                ..form
+            };
+            let mut response = render(&RegisterPage {
+                chrome: page.chrome(p.register_title),
+                p,
+                form,
+                errors,
+            });
             *response.status_mut() = crate::error::status_of(&e);
             Ok(response)
         }
@@ -209,13 +267,21 @@ struct LangQuery {
 }
 
 fn preference(name: &str, value: &str, next: Option<&str>) -> Response {
-    let cookie = HeaderValue::from_str(&format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""));
-    ([(header::SET_COOKIE, cookie)], Redirect::to(safe_next(next))).into_response()
+    let cookie = HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""));
+    (
+        [(header::SET_COOKIE, cookie)],
+        Redirect::to(safe_next(next)),
+    )
+        .into_response()
 }
 
 async fn set_lang(Query(q): Query<LangQuery>) -> Response {
-    let code = lifelong_core::Lang::from_code(&q.to).unwrap_or_default().code();
+    let code = lifelong_core::Lang::from_code(&q.to)
+        .unwrap_or_default()
+        .code();
     preference(LANG_COOKIE, code, q.next.as_deref())
 }
 
@@ -226,6 +292,10 @@ struct TextQuery {
 }
 
 async fn set_text_size(Query(q): Query<TextQuery>) -> Response {
-    let size = if q.size == "large" { "large" } else { "standard" };
+    let size = if q.size == "large" {
+        "large"
+    } else {
+        "standard"
+    };
     preference(TEXT_SIZE_COOKIE, size, q.next.as_deref())
 }

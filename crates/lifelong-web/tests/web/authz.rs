@@ -18,7 +18,15 @@ fn allowed(path: &str) -> &'static [Role] {
         "/review" => &[Reviewer, Administrator],
         "/admin/institutions" => &[Administrator, Regulator],
         "/admin/users" | "/admin/audit" => &[Administrator],
-        "/password" => &[Learner, InstitutionOperator, InstitutionManager, Reviewer, Administrator, Regulator, Analyst],
+        "/password" => &[
+            Learner,
+            InstitutionOperator,
+            InstitutionManager,
+            Reviewer,
+            Administrator,
+            Regulator,
+            Analyst,
+        ],
         _ => &[],
     }
 }
@@ -46,41 +54,91 @@ async fn every_page_route_with_every_role() {
     let mut failures = Vec::new();
     for path in PAGES {
         let anonymous = t.get(path, None).await;
-        if anonymous.status != StatusCode::SEE_OTHER || !anonymous.location().starts_with("/login") {
+        if anonymous.status != StatusCode::SEE_OTHER || !anonymous.location().starts_with("/login")
+        {
             failures.push(format!("{path} anonymous: {}", anonymous.status));
         }
         for (role, session) in &sessions {
             let answer = t.get(path, Some(session)).await;
-            let expected = if allowed(path).contains(role) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+            let expected = if allowed(path).contains(role) {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
             if answer.status != expected {
-                failures.push(format!("{path} as {}: got {}, expected {expected}", role.as_str(), answer.status));
+                failures.push(format!(
+                    "{path} as {}: got {}, expected {expected}",
+                    role.as_str(),
+                    answer.status
+                ));
             }
         }
     }
     // Public pages answer everyone.
-    for path in ["/", "/login", "/register", "/healthz", "/api/v1/openapi.json"] {
+    for path in [
+        "/",
+        "/login",
+        "/register",
+        "/healthz",
+        "/api/v1/openapi.json",
+    ] {
         assert_eq!(t.get(path, None).await.status, StatusCode::OK, "{path}");
     }
-    assert!(failures.is_empty(), "authorisation matrix mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "authorisation matrix mismatches:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[tokio::test]
 async fn objects_of_others_are_hidden() {
     let t = TestApp::sqlite().await;
-    let learner = t.app.store.user_by_login(&t.app.login_key(login_of(Role::Learner))).await.unwrap().unwrap();
+    let learner = t
+        .app
+        .store
+        .user_by_login(&t.app.login_key(login_of(Role::Learner)))
+        .await
+        .unwrap()
+        .unwrap();
     let account = learner.account_id.unwrap();
     // Staff of an institution the learner is not linked to cannot see the account page.
     for role in [Role::InstitutionOperator, Role::Analyst, Role::Regulator] {
         let session = t.sign_in(login_of(role)).await;
-        let answer = t.get(&format!("/review/accounts/{account}"), Some(&session)).await;
-        assert!(matches!(answer.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{role:?}: {}", answer.status);
-        let reveal = t.post_form(&format!("/review/accounts/{account}/reveal"), Some(&session), &[]).await;
-        assert!(matches!(reveal.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{role:?} reveal: {}", reveal.status);
-        assert!(!reveal.body.contains(&crate::support::id_number("19800101", 1)));
+        let answer = t
+            .get(&format!("/review/accounts/{account}"), Some(&session))
+            .await;
+        assert!(
+            matches!(answer.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{role:?}: {}",
+            answer.status
+        );
+        let reveal = t
+            .post_form(
+                &format!("/review/accounts/{account}/reveal"),
+                Some(&session),
+                &[],
+            )
+            .await;
+        assert!(
+            matches!(reveal.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{role:?} reveal: {}",
+            reveal.status
+        );
+        assert!(!reveal
+            .body
+            .contains(&crate::support::id_number("19800101", 1)));
     }
     // API tokens of one institution cannot act for another (checked in api.rs too).
     let token = t.token_of(&t.other_institution.id).await;
-    let answer = t.api("GET", &format!("/api/v1/accounts/{account}"), Some(&token), None).await;
+    let answer = t
+        .api(
+            "GET",
+            &format!("/api/v1/accounts/{account}"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     // A session cookie is not an API credential.
     let session = t.sign_in("admin").await;

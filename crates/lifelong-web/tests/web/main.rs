@@ -1,6 +1,8 @@
 //! Web integration tests: requests through the whole router, in process, over a fresh store;
 //! one test binds a real port. The PostgreSQL leg runs where `TEST_DATABASE_URL` is set.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod api;
 mod authz;
 mod pages;

@@ -6,7 +6,9 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use lifelong_app::{Actor, App, InstitutionInput, PasswordCost, RegistrationInput, Settings, UserInput};
+use lifelong_app::{
+    Actor, App, InstitutionInput, PasswordCost, RegistrationInput, Settings, UserInput,
+};
 use lifelong_core::role::Role;
 use lifelong_core::Lang;
 use lifelong_store::{Institution, InstitutionId};
@@ -27,13 +29,17 @@ pub fn id_number(birth: &str, seq: u32) -> String {
 /// A made-up credit code that passes GB 32100 (R2).
 pub fn credit_code(n: u32) -> String {
     let body = format!("91310000{n:09}");
-    format!("{body}{}", lifelong_core::credit_code::check_char(&body).unwrap())
+    format!(
+        "{body}{}",
+        lifelong_core::credit_code::check_char(&body).unwrap()
+    )
 }
 
 pub struct TestApp {
     pub router: Router,
     pub app: App,
-    pub store: TestStore,
+    /// Kept for its lifetime: dropping it removes the database.
+    _store: TestStore,
     pub institution: Institution,
     pub other_institution: Institution,
 }
@@ -51,7 +57,10 @@ impl Answer {
     }
 
     pub fn location(&self) -> &str {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 
     /// The session cookie set by this response, if any.
@@ -75,7 +84,11 @@ impl TestApp {
     }
 
     pub async fn on(store: TestStore) -> TestApp {
-        let settings = Settings { password_cost: PasswordCost::for_tests(), bulk_max_rows: 1000, ..Settings::default() };
+        let settings = Settings {
+            password_cost: PasswordCost::for_tests(),
+            bulk_max_rows: 1000,
+            ..Settings::default()
+        };
         let vault = Arc::new(Vault::new(&MasterKey::generate()));
         let shared: Arc<dyn lifelong_store::Store> = Arc::new(store.store().clone());
         let app = App::new(shared, vault, settings);
@@ -90,10 +103,18 @@ impl TestApp {
             status: None,
             trusted: None,
         };
-        let institution = app.create_institution(&system, mk(1, "徐汇区社区学院")).await.unwrap();
-        let other_institution = app.create_institution(&system, mk(2, "静安区社区学院")).await.unwrap();
+        let institution = app
+            .create_institution(&system, mk(1, "徐汇区社区学院"))
+            .await
+            .unwrap();
+        let other_institution = app
+            .create_institution(&system, mk(2, "静安区社区学院"))
+            .await
+            .unwrap();
         for role in Role::ALL.iter().filter(|r| **r != Role::Learner) {
-            let inst = role.is_institution_staff().then(|| institution.id.to_string());
+            let inst = role
+                .is_institution_staff()
+                .then(|| institution.id.to_string());
             app.create_user(
                 &system,
                 UserInput {
@@ -124,7 +145,13 @@ impl TestApp {
         )
         .await
         .unwrap();
-        TestApp { router, app, store, institution, other_institution }
+        TestApp {
+            router,
+            app,
+            _store: store,
+            institution,
+            other_institution,
+        }
     }
 
     pub async fn send(&self, request: Request<Body>) -> Answer {
@@ -132,7 +159,11 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Answer {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn get(&self, path: &str, session: Option<&str>) -> Answer {
@@ -144,7 +175,12 @@ impl TestApp {
     }
 
     /// A form POST with a valid CSRF token.
-    pub async fn post_form(&self, path: &str, session: Option<&str>, fields: &[(&str, &str)]) -> Answer {
+    pub async fn post_form(
+        &self,
+        path: &str,
+        session: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> Answer {
         let mut all: Vec<(&str, &str)> = vec![("csrf", CSRF)];
         all.extend_from_slice(fields);
         let body = serde_urlencoded::to_string(&all).unwrap();
@@ -163,8 +199,15 @@ impl TestApp {
 
     /// Signs in through the form and returns the session cookie (`ll_session=…`).
     pub async fn sign_in(&self, login: &str) -> String {
-        let answer = self.post_form("/login", None, &[("login", login), ("password", PASSWORD)]).await;
-        assert_eq!(answer.status, StatusCode::SEE_OTHER, "sign-in of {login}: {}", answer.body);
+        let answer = self
+            .post_form("/login", None, &[("login", login), ("password", PASSWORD)])
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "sign-in of {login}: {}",
+            answer.body
+        );
         answer.session().expect("a session cookie")
     }
 
@@ -175,11 +218,24 @@ impl TestApp {
 
     /// A fresh API token of an institution.
     pub async fn token_of(&self, institution: &InstitutionId) -> String {
-        self.app.create_token(&Actor::system(), institution, "test").await.unwrap().1
+        self.app
+            .create_token(&Actor::system(), institution, "test")
+            .await
+            .unwrap()
+            .1
     }
 
-    pub async fn api(&self, method: &str, path: &str, token: Option<&str>, body: Option<serde_json::Value>) -> Answer {
-        let mut req = Request::builder().method(method).uri(path).header(header::ACCEPT_LANGUAGE, "en");
+    pub async fn api(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> Answer {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::ACCEPT_LANGUAGE, "en");
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }

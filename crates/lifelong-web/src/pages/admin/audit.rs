@@ -6,7 +6,6 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use lifelong_core::role::Permission;
 use lifelong_core::Lang;
 use lifelong_store::{AuditEntry, AuditFilter, AuditOutcome, Cursor};
 use serde::Deserialize;
@@ -126,14 +125,13 @@ async fn list_audit(
     SignedIn { actor, .. }: SignedIn,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, PageError> {
-    actor.require(Permission::ReadAudit)?;
     let filter = AuditFilter {
         actor: None,
         action_prefix: filter_text(q.action),
         target_id: filter_text(q.target),
     };
     let cursor = Cursor::new(q.cursor, None);
-    let found = state.app.store.list_audit(&filter, &cursor).await?;
+    let found = state.app.list_audit(&actor, &filter, &cursor).await?;
     let a = AuditTexts::get(page.lang);
     let action = filter.action_prefix.unwrap_or_default();
     let target = filter.target_id.unwrap_or_default();
