@@ -99,6 +99,12 @@ async fn account_id_by_index(
 /// The number of bind parameters of one account row in [`insert_accounts`].
 const ACCOUNT_PARAMS: usize = 15;
 
+/// Most bind parameters in one multi-row statement. SQLite resolves `$n` parameters with a
+/// linear search while parsing, so a statement's parse time grows with the square of its
+/// parameter count: a few hundred parameters per statement is the sweet spot (measured in
+/// docs/PERFORMANCE.md), and PostgreSQL is as happy with it.
+const PARAMS_PER_STATEMENT: usize = 240;
+
 /// Inserts accounts in multi-row statements (a few hundred rows each), within the caller's
 /// transaction. A person who already has an account makes the whole call fail with
 /// `Conflict("account_exists")`.
@@ -107,7 +113,7 @@ pub(crate) async fn insert_accounts(
     accounts: &[NewAccount],
 ) -> StoreResult<()> {
     let now = ts(OffsetDateTime::now_utc());
-    for chunk in accounts.chunks(400) {
+    for chunk in accounts.chunks(PARAMS_PER_STATEMENT / ACCOUNT_PARAMS) {
         let mut sql = String::from(
             "INSERT INTO accounts (id, name, id_sealed, id_index, id_masked, birth_date, gender, \
              mobile_sealed, mobile_index, mobile_masked, status, verified_at, origin, opened_by, \
@@ -164,7 +170,7 @@ pub(crate) async fn insert_accounts(
         .iter()
         .flat_map(|a| a.consents.iter().map(move |c| (&a.id, c)))
         .collect();
-    for chunk in consents.chunks(500) {
+    for chunk in consents.chunks(PARAMS_PER_STATEMENT / 5) {
         let mut sql = String::from(
             "INSERT INTO consents (id, account_id, kind, purpose, guardian_name, granted_at) VALUES ",
         );
@@ -204,7 +210,7 @@ pub(crate) async fn link_members(
 ) -> StoreResult<u64> {
     let now = ts(OffsetDateTime::now_utc());
     let mut added = 0;
-    for chunk in accounts.chunks(400) {
+    for chunk in accounts.chunks(PARAMS_PER_STATEMENT) {
         let mut sql = String::from(
             "INSERT INTO memberships (institution_id, account_id, created_at) VALUES ",
         );
@@ -236,7 +242,7 @@ pub(crate) async fn existing_by_index(
     indexes: &[String],
 ) -> StoreResult<Vec<(String, AccountId)>> {
     let mut found = Vec::new();
-    for chunk in indexes.chunks(500) {
+    for chunk in indexes.chunks(PARAMS_PER_STATEMENT) {
         let placeholders = (1..=chunk.len())
             .map(|i| format!("${i}"))
             .collect::<Vec<_>>()

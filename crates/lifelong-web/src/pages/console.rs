@@ -162,6 +162,19 @@ async fn console_page(
     }))
 }
 
+/// The console again after a refusal, with the refusal's status.
+async fn console_refusal(
+    state: &AppState,
+    page: &Page,
+    signed: &SignedIn,
+    extra: ConsoleState,
+    error: &AppError,
+) -> Result<Response, PageError> {
+    let mut response = console_page(state, page, signed, extra).await?;
+    *response.status_mut() = crate::error::status_of(error);
+    Ok(response)
+}
+
 #[derive(Deserialize, Default)]
 struct NoticeQuery {
     opened: Option<String>,
@@ -266,7 +279,7 @@ async fn check_bulk(
                 field: "file",
                 message: e.message(page.lang),
             }];
-            let mut response = console_page(
+            console_refusal(
                 &state,
                 &page,
                 &signed,
@@ -274,10 +287,9 @@ async fn check_bulk(
                     errors,
                     ..Default::default()
                 },
+                &e,
             )
-            .await?;
-            *response.status_mut() = crate::error::status_of(&e);
-            Ok(response)
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -413,7 +425,7 @@ async fn open_account(
         Ok(Opened::Existing(_)) => Ok(Redirect::to("/console?opened=existing").into_response()),
         Err(e) if is_form_error(&e) => {
             let errors = form_errors(&e, page.lang);
-            let mut response = console_page(
+            console_refusal(
                 &state,
                 &page,
                 &signed,
@@ -422,10 +434,9 @@ async fn open_account(
                     errors,
                     ..Default::default()
                 },
+                &e,
             )
-            .await?;
-            *response.status_mut() = crate::error::status_of(&e);
-            Ok(response)
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -467,7 +478,7 @@ async fn create_token(
         }
         Err(e) if is_form_error(&e) => {
             let errors = form_errors(&e, page.lang);
-            let mut response = console_page(
+            console_refusal(
                 &state,
                 &page,
                 &signed,
@@ -475,10 +486,9 @@ async fn create_token(
                     errors,
                     ..Default::default()
                 },
+                &e,
             )
-            .await?;
-            *response.status_mut() = crate::error::status_of(&e);
-            Ok(response)
+            .await
         }
         Err(e) => Err(e.into()),
     }

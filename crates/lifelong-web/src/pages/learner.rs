@@ -14,7 +14,7 @@ use lifelong_core::Lang;
 use lifelong_store::{Account, Consent, ConsentId};
 use serde::Deserialize;
 
-use super::{form_errors, is_form_error, render, Chrome, FieldMessage, Page};
+use super::{form_errors, is_form_error, refused, render, Chrome, FieldMessage, Page};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::SignedIn;
 use crate::error::PageError;
@@ -291,13 +291,14 @@ async fn change_password(
         Ok(()) => Ok(Redirect::to("/login?changed=1").into_response()),
         Err(e) if is_form_error(&e) => {
             let l = LearnerTexts::get(page.lang);
-            let mut response = render(&PasswordPage {
-                chrome: page.chrome(l.password_title),
-                l,
-                errors: form_errors(&e, page.lang),
-            });
-            *response.status_mut() = crate::error::status_of(&e);
-            Ok(response)
+            Ok(refused(
+                &PasswordPage {
+                    chrome: page.chrome(l.password_title),
+                    l,
+                    errors: form_errors(&e, page.lang),
+                },
+                &e,
+            ))
         }
         Err(e) => Err(e.into()),
     }

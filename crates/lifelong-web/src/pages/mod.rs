@@ -211,6 +211,13 @@ pub fn render(template: &impl Template) -> Response {
     }
 }
 
+/// A form shown again after a refusal, with the refusal's status (422, 409, …).
+pub fn refused(template: &impl Template, error: &AppError) -> Response {
+    let mut response = render(template);
+    *response.status_mut() = crate::error::status_of(error);
+    response
+}
+
 /// A field's error message, for forms re-shown with their errors.
 pub struct FieldMessage {
     pub field: &'static str,

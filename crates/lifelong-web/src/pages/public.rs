@@ -11,7 +11,9 @@ use lifelong_app::{AppError, RegistrationInput};
 use lifelong_core::role::{Permission, Role};
 use serde::Deserialize;
 
-use super::{error_for, form_errors, is_form_error, render, safe_next, Chrome, FieldMessage, Page};
+use super::{
+    error_for, form_errors, is_form_error, refused, render, safe_next, Chrome, FieldMessage, Page,
+};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::{clear_session_cookie, session_cookie, session_token};
 use crate::error::PageError;
@@ -247,14 +249,15 @@ async fn register(
                 password_confirm: String::new(),
                 ..form
             };
-            let mut response = render(&RegisterPage {
-                chrome: page.chrome(p.register_title),
-                p,
-                form,
-                errors,
-            });
-            *response.status_mut() = crate::error::status_of(&e);
-            Ok(response)
+            Ok(refused(
+                &RegisterPage {
+                    chrome: page.chrome(p.register_title),
+                    p,
+                    form,
+                    errors,
+                },
+                &e,
+            ))
         }
         Err(e) => Err(e.into()),
     }

@@ -21,9 +21,11 @@ use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::SignedIn;
-use crate::error::{status_of, PageError};
+use crate::error::PageError;
 use crate::pages::review::{institution_name, no_store, utc, utc_or, Choice};
-use crate::pages::{form_errors, is_form_error, render, urlencode, Chrome, FieldMessage, Page};
+use crate::pages::{
+    form_errors, is_form_error, refused, render, urlencode, Chrome, FieldMessage, Page,
+};
 use crate::state::AppState;
 use crate::texts;
 
@@ -233,9 +235,7 @@ async fn create_institution(
         Err(e) if is_form_error(&e) => {
             let errors = form_errors(&e, page.lang);
             let view = list_page(&state, &page, &actor, None, form, errors).await?;
-            let mut response = render(&view);
-            *response.status_mut() = status_of(&e);
-            Ok(response)
+            Ok(refused(&view, &e))
         }
         Err(e) => Err(e.into()),
     }
@@ -385,9 +385,7 @@ async fn update_institution(
         Err(e) if is_form_error(&e) && !matches!(e, AppError::NotFound) => {
             let errors = form_errors(&e, page.lang);
             let view = detail_page(&state, &page, &actor, &id, Some((form, errors))).await?;
-            let mut response = render(&view);
-            *response.status_mut() = status_of(&e);
-            Ok(response)
+            Ok(refused(&view, &e))
         }
         Err(e) => Err(e.into()),
     }
@@ -417,9 +415,7 @@ async fn create_token(
             let mut view = detail_page(&state, &page, &actor, &id, None).await?;
             view.token_errors = form_errors(&e, page.lang);
             view.token_name = form.name.chars().take(60).collect();
-            let mut response = render(&view);
-            *response.status_mut() = status_of(&e);
-            Ok(response)
+            Ok(refused(&view, &e))
         }
         Err(e) => Err(e.into()),
     }

@@ -17,9 +17,11 @@ use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::SignedIn;
-use crate::error::{status_of, PageError};
+use crate::error::PageError;
 use crate::pages::review::{institution_name, utc, Choice};
-use crate::pages::{form_errors, is_form_error, render, urlencode, Chrome, FieldMessage, Page};
+use crate::pages::{
+    form_errors, is_form_error, refused, render, urlencode, Chrome, FieldMessage, Page,
+};
 use crate::state::AppState;
 use crate::texts;
 
@@ -221,9 +223,7 @@ async fn create_user(
         Err(e) if is_form_error(&e) => {
             let errors = form_errors(&e, page.lang);
             let view = list_page(&state, &page, &actor, None, form, errors).await?;
-            let mut response = render(&view);
-            *response.status_mut() = status_of(&e);
-            Ok(response)
+            Ok(refused(&view, &e))
         }
         Err(e) => Err(e.into()),
     }
@@ -357,9 +357,7 @@ async fn update_user(
         Err(e) if is_form_error(&e) && !matches!(e, AppError::NotFound) => {
             let errors = form_errors(&e, page.lang);
             let view = detail_page(&state, &page, &actor, &id, Some((form, errors))).await?;
-            let mut response = render(&view);
-            *response.status_mut() = status_of(&e);
-            Ok(response)
+            Ok(refused(&view, &e))
         }
         Err(e) => Err(e.into()),
     }
