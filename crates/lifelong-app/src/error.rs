@@ -170,7 +170,10 @@ impl Explain for AppError {
         let text = |zh: &str, en: &str| lang.pick(zh, en).to_owned();
         match self {
             AppError::Invalid(fields) if fields.len() == 1 => fields[0].message(lang).to_owned(),
-            AppError::Invalid(fields) => fields.iter().map(|f| f.message(lang)).collect::<Vec<_>>().join(lang.pick("；", "; ")),
+            AppError::Invalid(fields) => match lang {
+                Lang::Zh => format!("有 {} 项填写有误，请逐项修改：{}", fields.len(), fields.iter().map(|f| f.message(lang)).collect::<Vec<_>>().join(" ")),
+                Lang::En => format!("{} fields need correcting: {}", fields.len(), fields.iter().map(|f| f.message(lang)).collect::<Vec<_>>().join(" ")),
+            },
             AppError::Unauthenticated => text("请先登录。", "Please sign in first."),
             AppError::InvalidCredentials => text("登录名或密码不正确。", "The login or password is not correct."),
             AppError::Locked => text(

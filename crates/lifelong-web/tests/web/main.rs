@@ -7,4 +7,5 @@ mod api;
 mod authz;
 mod pages;
 mod real_port;
+mod snapshots_test;
 mod support;
