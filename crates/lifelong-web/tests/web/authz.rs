@@ -91,6 +91,82 @@ async fn every_page_route_with_every_role() {
     );
 }
 
+type Fields = &'static [(&'static str, &'static str)];
+
+/// Actions (POST routes with a valid CSRF token and a form with invalid values): the roles
+/// that may act get past authorisation (to a validation error or a result); everyone else
+/// gets 403.
+const ACTIONS: &[(&str, Fields, &[Role])] = &[
+    (
+        "/admin/institutions",
+        &[
+            ("credit_code", "x"),
+            ("name_zh", ""),
+            ("name_en", ""),
+            ("kind", "x"),
+            ("district_code", "x"),
+        ],
+        &[Role::Administrator],
+    ),
+    (
+        "/admin/users",
+        &[
+            ("login", "x"),
+            ("display_name", ""),
+            ("role", "x"),
+            ("institution_id", ""),
+            ("password", ""),
+        ],
+        &[Role::Administrator],
+    ),
+    (
+        "/console/accounts",
+        &[("name", ""), ("id_number", "")],
+        &[Role::InstitutionOperator, Role::InstitutionManager],
+    ),
+    (
+        "/console/tokens",
+        &[("name", "")],
+        &[Role::InstitutionManager],
+    ),
+    (
+        "/review/search",
+        &[("id_number", "x")],
+        &[Role::Reviewer, Role::Administrator],
+    ),
+];
+
+#[tokio::test]
+async fn every_action_route_with_every_role() {
+    let t = TestApp::sqlite().await;
+    let mut failures = Vec::new();
+    for role in Role::ALL {
+        let session = t.sign_in(login_of(*role)).await;
+        for (path, fields, allowed) in ACTIONS {
+            let answer = t.post_form(path, Some(&session), fields).await;
+            let permitted = allowed.contains(role);
+            if permitted == (answer.status == StatusCode::FORBIDDEN) {
+                failures.push(format!(
+                    "POST {path} as {}: {}",
+                    role.as_str(),
+                    answer.status
+                ));
+            }
+        }
+    }
+    for (path, fields, _) in ACTIONS {
+        let anonymous = t.post_form(path, None, fields).await;
+        if anonymous.status != StatusCode::SEE_OTHER {
+            failures.push(format!("POST {path} anonymous: {}", anonymous.status));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "action matrix mismatches:\n{}",
+        failures.join("\n")
+    );
+}
+
 #[tokio::test]
 async fn objects_of_others_are_hidden() {
     let t = TestApp::sqlite().await;
