@@ -76,9 +76,8 @@ pub fn router() -> Router<AppState> {
         .route("/review", get(list_accounts))
         .route("/review/search", post(search_accounts))
         .route("/review/accounts/{id}", get(show_account))
-        .route("/review/accounts/{id}/verify", post(verify_account))
-        .route("/review/accounts/{id}/freeze", post(freeze_account))
-        .route("/review/accounts/{id}/unfreeze", post(unfreeze_account))
+        // `verify`, `freeze`, `unfreeze`; the static `reveal` route takes precedence.
+        .route("/review/accounts/{id}/{change}", post(change_account))
         .route("/review/accounts/{id}/reveal", post(reveal_id_number))
 }
 
@@ -450,7 +449,7 @@ async fn show_account(
     Ok(render(&view))
 }
 
-/// A change of an account's state.
+/// A change of an account's state, as named in the URL.
 #[derive(Clone, Copy)]
 enum Change {
     Verify,
@@ -458,16 +457,29 @@ enum Change {
     Unfreeze,
 }
 
+impl Change {
+    fn parse(text: &str) -> Option<Change> {
+        match text {
+            "verify" => Some(Change::Verify),
+            "freeze" => Some(Change::Freeze),
+            "unfreeze" => Some(Change::Unfreeze),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct Empty {}
 
+/// Verifies, freezes or unfreezes an account (`POST /review/accounts/{id}/{change}`).
 async fn change_account(
-    state: AppState,
+    State(state): State<AppState>,
     page: Page,
-    actor: Actor,
-    id: String,
-    change: Change,
+    SignedIn { actor, .. }: SignedIn,
+    Path((id, change)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
+    let change = Change::parse(&change).ok_or(PageError(AppError::NotFound))?;
     require_reviewer(&actor)?;
     let id = parse_account_id(&id)?;
     let (result, done) = match change {
@@ -491,36 +503,6 @@ async fn change_account(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-async fn verify_account(
-    State(state): State<AppState>,
-    page: Page,
-    SignedIn { actor, .. }: SignedIn,
-    Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> Result<Response, PageError> {
-    change_account(state, page, actor, id, Change::Verify).await
-}
-
-async fn freeze_account(
-    State(state): State<AppState>,
-    page: Page,
-    SignedIn { actor, .. }: SignedIn,
-    Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> Result<Response, PageError> {
-    change_account(state, page, actor, id, Change::Freeze).await
-}
-
-async fn unfreeze_account(
-    State(state): State<AppState>,
-    page: Page,
-    SignedIn { actor, .. }: SignedIn,
-    Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> Result<Response, PageError> {
-    change_account(state, page, actor, id, Change::Unfreeze).await
 }
 
 async fn reveal_id_number(
