@@ -17,6 +17,3 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(audit::router())
 }
-
-#[cfg(test)]
-mod tests;
