@@ -36,6 +36,9 @@ pub struct App {
     pub settings: Arc<Settings>,
 }
 
+/// What the key-check value holds.
+const KEY_CHECK: &[u8] = b"lifelong key check v1";
+
 impl App {
     /// Assembles the application.
     pub fn new(store: Arc<dyn Store>, vault: Arc<Vault>, settings: Settings) -> Self {
@@ -44,5 +47,69 @@ impl App {
             vault,
             settings: Arc::new(settings),
         }
+    }
+
+    /// Makes sure the master key in use is the one the database's personal data is sealed
+    /// with: the first start keeps a value sealed with it, every later start must open it.
+    /// Run before serving, so a wrong key is refused before it seals anything.
+    pub async fn check_master_key(&self) -> AppResult<()> {
+        let stored = match self.store.key_check().await? {
+            Some(sealed) => sealed,
+            None => {
+                let sealed = self
+                    .vault
+                    .seal(KEY_CHECK)
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                if self.store.init_key_check(sealed).await? {
+                    return Ok(());
+                }
+                self.store
+                    .key_check()
+                    .await?
+                    .ok_or(AppError::Internal("key check vanished".into()))?
+            }
+        };
+        match self.vault.open(&stored) {
+            Ok(plain) if plain.as_slice() == KEY_CHECK => Ok(()),
+            _ => Err(AppError::Internal(
+                "the master key does not match the one this database's personal data is sealed with".into(),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lifelong_store_sql::testing::fresh_sqlite;
+    use lifelong_vault::MasterKey;
+
+    #[tokio::test]
+    async fn r3_a_different_master_key_is_refused() {
+        let store = fresh_sqlite().await.unwrap();
+        let shared: Arc<dyn Store> = Arc::new(store.store().clone());
+        let key = MasterKey::generate();
+        let first = App::new(
+            shared.clone(),
+            Arc::new(Vault::new(&key)),
+            Settings::default(),
+        );
+        first.check_master_key().await.unwrap();
+        first.check_master_key().await.unwrap();
+        let same = App::new(
+            shared.clone(),
+            Arc::new(Vault::new(&key)),
+            Settings::default(),
+        );
+        same.check_master_key().await.unwrap();
+        let other = App::new(
+            shared,
+            Arc::new(Vault::new(&MasterKey::generate())),
+            Settings::default(),
+        );
+        assert!(matches!(
+            other.check_master_key().await,
+            Err(AppError::Internal(_))
+        ));
     }
 }

@@ -27,6 +27,11 @@ impl Platform {
         let store = Arc::new(connect(config).await?);
         let key = master_key(config, store.as_ref()).await?;
         let app = App::new(store.clone(), Arc::new(Vault::new(&key)), settings);
+        app.check_master_key().await.map_err(|e| {
+            anyhow::anyhow!(
+                "{e}; start with the key file or LIFELONG_MASTER_KEY this database was created with"
+            )
+        })?;
         Ok(Platform { store, app })
     }
 

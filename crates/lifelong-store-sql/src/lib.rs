@@ -102,4 +102,24 @@ impl Store for SqlStore {
         .map_err(codec::backend)?;
         Ok(row.0 == 0)
     }
+
+    async fn key_check(&self) -> StoreResult<Option<Vec<u8>>> {
+        let row: Option<(Vec<u8>,)> = sqlx::query_as("SELECT sealed FROM key_check WHERE id = 1")
+            .fetch_optional(&self.read)
+            .await
+            .map_err(codec::backend)?;
+        Ok(row.map(|(sealed,)| sealed))
+    }
+
+    async fn init_key_check(&self, sealed: Vec<u8>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO key_check (id, sealed, created_at) VALUES (1, $1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(sealed)
+        .bind(codec::ts(time::OffsetDateTime::now_utc()))
+        .execute(&self.write)
+        .await
+        .map_err(codec::backend)?;
+        Ok(done.rows_affected() == 1)
+    }
 }

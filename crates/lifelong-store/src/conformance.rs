@@ -36,7 +36,8 @@ macro_rules! conformance_suite {
             tokens_are_scoped_and_revocable,
             audit_reads_newest_first_with_filters,
             idempotency_keys_claim_replay_and_mismatch,
-            accounts_page_by_cursor_and_filter
+            accounts_page_by_cursor_and_filter,
+            the_key_check_is_kept_once
         );
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
@@ -831,4 +832,12 @@ pub async fn accounts_page_by_cursor_and_filter(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(by_index.items[0].id, ids[3]);
+}
+
+/// The key-check value is written once and never replaced.
+pub async fn the_key_check_is_kept_once(store: &dyn Store) {
+    assert_eq!(store.key_check().await.unwrap(), None);
+    assert!(store.init_key_check(b"first".to_vec()).await.unwrap());
+    assert!(!store.init_key_check(b"second".to_vec()).await.unwrap());
+    assert_eq!(store.key_check().await.unwrap(), Some(b"first".to_vec()));
 }

@@ -236,4 +236,8 @@ pub trait Store:
     async fn ping(&self) -> StoreResult<()>;
     /// True when no institution and no user exists yet (a new database).
     async fn is_empty(&self) -> StoreResult<bool>;
+    /// The value sealed with the master key when the database first met one, if any.
+    async fn key_check(&self) -> StoreResult<Option<Vec<u8>>>;
+    /// Keeps the key-check value unless one exists; returns whether this one was kept.
+    async fn init_key_check(&self, sealed: Vec<u8>) -> StoreResult<bool>;
 }
