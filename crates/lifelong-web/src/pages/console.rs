@@ -17,7 +17,7 @@ use lifelong_store::{
 use serde::Deserialize;
 
 use super::learner::when;
-use super::{form_errors, is_form_error, render, Chrome, FieldMessage, Page};
+use super::{form_errors, is_form_error, render, Chrome, CursorQuery, FieldMessage, Page};
 use crate::auth::csrf::{self, CsrfForm};
 use crate::auth::session::SignedIn;
 use crate::error::PageError;
@@ -376,11 +376,6 @@ struct AccountsPage {
     accounts: Vec<Account>,
     next: Option<String>,
     first: bool,
-}
-
-#[derive(Deserialize, Default)]
-struct CursorQuery {
-    cursor: Option<String>,
 }
 
 async fn accounts(

@@ -14,7 +14,7 @@ use lifelong_core::Lang;
 use lifelong_store::{Account, Consent, ConsentId};
 use serde::Deserialize;
 
-use super::{form_errors, is_form_error, refused, render, Chrome, FieldMessage, Page};
+use super::{form_errors, is_form_error, refused, render, Chrome, DoneQuery, FieldMessage, Page};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::SignedIn;
 use crate::error::PageError;
@@ -110,11 +110,6 @@ pub(crate) fn when(t: &time::OffsetDateTime) -> String {
         local.hour(),
         local.minute()
     )
-}
-
-#[derive(Deserialize, Default)]
-struct DoneQuery {
-    done: Option<String>,
 }
 
 async fn load_me(

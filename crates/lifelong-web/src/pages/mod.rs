@@ -65,6 +65,20 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
+/// `?done=…`: which action just succeeded, for the notice on the page it redirected to.
+#[derive(serde::Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    pub done: Option<String>,
+}
+
+/// `?cursor=…`: where a paged list continues.
+#[derive(serde::Deserialize, Default)]
+pub struct CursorQuery {
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
 /// One link of the navigation bar.
 pub struct NavLink {
     pub href: &'static str,

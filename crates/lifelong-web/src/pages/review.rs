@@ -20,7 +20,7 @@ use lifelong_store::{Account, AccountFilter, AccountId, Cursor, Institution};
 use serde::Deserialize;
 use time::{OffsetDateTime, UtcOffset};
 
-use super::{form_errors, is_form_error, render, urlencode, Chrome, FieldMessage, Page};
+use super::{form_errors, is_form_error, render, urlencode, Chrome, DoneQuery, FieldMessage, Page};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::SignedIn;
 use crate::error::PageError;
@@ -422,12 +422,6 @@ async fn account_page(
         warning: None,
         revealed: None,
     })
-}
-
-#[derive(Deserialize, Default)]
-struct DoneQuery {
-    #[serde(default)]
-    done: Option<String>,
 }
 
 async fn show_account(

@@ -24,7 +24,8 @@ use crate::auth::session::SignedIn;
 use crate::error::PageError;
 use crate::pages::review::{institution_name, no_store, utc, utc_or, Choice};
 use crate::pages::{
-    form_errors, is_form_error, refused, render, urlencode, Chrome, FieldMessage, Page,
+    form_errors, is_form_error, refused, render, urlencode, Chrome, CursorQuery, DoneQuery,
+    FieldMessage, Page,
 };
 use crate::state::AppState;
 use crate::texts;
@@ -172,12 +173,6 @@ impl ListPage {
     }
 }
 
-#[derive(Deserialize, Default)]
-struct ListQuery {
-    #[serde(default)]
-    cursor: Option<String>,
-}
-
 /// The list page, with the create form holding `form` and `errors`.
 async fn list_page(
     state: &AppState,
@@ -214,7 +209,7 @@ async fn list_institutions(
     State(state): State<AppState>,
     page: Page,
     SignedIn { actor, .. }: SignedIn,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<CursorQuery>,
 ) -> Result<Response, PageError> {
     let form = InstitutionInput::default();
     let view = list_page(&state, &page, &actor, q.cursor, form, Vec::new()).await?;
@@ -340,12 +335,6 @@ async fn detail_page(
         new_token: None,
         notice: None,
     })
-}
-
-#[derive(Deserialize, Default)]
-struct DoneQuery {
-    #[serde(default)]
-    done: Option<String>,
 }
 
 async fn show_institution(

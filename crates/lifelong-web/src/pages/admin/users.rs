@@ -20,7 +20,7 @@ use crate::auth::session::SignedIn;
 use crate::error::PageError;
 use crate::pages::review::{institution_name, utc, Choice};
 use crate::pages::{
-    form_errors, is_form_error, refused, render, urlencode, Chrome, FieldMessage, Page,
+    form_errors, is_form_error, refused, render, urlencode, Chrome, CursorQuery, FieldMessage, Page,
 };
 use crate::state::AppState;
 use crate::texts;
@@ -135,12 +135,6 @@ impl ListPage {
     }
 }
 
-#[derive(Deserialize, Default)]
-struct ListQuery {
-    #[serde(default)]
-    cursor: Option<String>,
-}
-
 /// The list page, with the create form holding `form` (never its password) and `errors`.
 async fn list_page(
     state: &AppState,
@@ -202,7 +196,7 @@ async fn list_users(
     State(state): State<AppState>,
     page: Page,
     SignedIn { actor, .. }: SignedIn,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<CursorQuery>,
 ) -> Result<Response, PageError> {
     let form = UserInput::default();
     let view = list_page(&state, &page, &actor, q.cursor, form, Vec::new()).await?;
