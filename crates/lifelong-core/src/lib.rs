@@ -20,6 +20,7 @@ pub mod person_name;
 pub mod programme;
 pub mod publication;
 pub mod recognition;
+pub mod review;
 pub mod role;
 pub mod unit;
 mod text;

@@ -16,7 +16,9 @@ use sqlx::{Any, AnyConnection, Executor};
 use time::OffsetDateTime;
 
 use crate::audit::insert_audit;
-use crate::codec::{backend, conflict_on_unique, date, parse_date, ts, RowExt};
+use crate::codec::{
+    backend, conflict_on_unique, date, parse_date, ts, RowExt, PARAMS_PER_STATEMENT,
+};
 use crate::user::{insert_user, load_user};
 use crate::SqlStore;
 
@@ -98,12 +100,6 @@ async fn account_id_by_index(
 
 /// The number of bind parameters of one account row in [`insert_accounts`].
 const ACCOUNT_PARAMS: usize = 15;
-
-/// Most bind parameters in one multi-row statement. SQLite resolves `$n` parameters with a
-/// linear search while parsing, so a statement's parse time grows with the square of its
-/// parameter count: a few hundred parameters per statement is the sweet spot (measured in
-/// docs/PERFORMANCE.md), and PostgreSQL is as happy with it.
-const PARAMS_PER_STATEMENT: usize = 240;
 
 /// Inserts accounts in multi-row statements (a few hundred rows each), within the caller's
 /// transaction. A person who already has an account makes the whole call fail with

@@ -95,6 +95,37 @@ pub fn conflict_on_unique(code: &'static str) -> impl Fn(sqlx::Error) -> StoreEr
     }
 }
 
+/// Most bind parameters in one multi-row statement. SQLite resolves `$n` parameters with a
+/// linear search while parsing, so a statement's parse time grows with the square of its
+/// parameter count: a few hundred parameters per statement is the sweet spot (measured in
+/// docs/PERFORMANCE.md), and PostgreSQL is as happy with it.
+pub const PARAMS_PER_STATEMENT: usize = 240;
+
+/// `rows` groups of `cols` numbered placeholders, `($1,$2),($3,$4)…`, for a multi-row INSERT.
+pub fn row_placeholders(rows: usize, cols: usize) -> String {
+    let mut out = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            out.push(',');
+        }
+        out.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                out.push(',');
+            }
+            out.push('$');
+            out.push_str(&(r * cols + c + 1).to_string());
+        }
+        out.push(')');
+    }
+    out
+}
+
+/// `$1,$2,…,$n`, for an `IN (…)` list.
+pub fn list_placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
+}
+
 /// Maps any other database error.
 pub fn backend(e: sqlx::Error) -> StoreError {
     match e {
@@ -107,6 +138,12 @@ pub fn backend(e: sqlx::Error) -> StoreError {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn placeholders_number_rows_in_order() {
+        assert_eq!(row_placeholders(2, 3), "($1,$2,$3),($4,$5,$6)");
+        assert_eq!(list_placeholders(3), "$1,$2,$3");
+    }
 
     #[test]
     fn timestamps_are_fixed_width_utc_and_round_trip() {

@@ -12,11 +12,14 @@
 //! applied with the engine's native driver. Every multi-statement write is one transaction.
 
 mod account;
+mod archive;
 mod audit;
+mod catalog;
 pub mod codec;
 mod connect;
 mod idempotency;
 mod institution;
+mod outcome;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod upload;

@@ -75,6 +75,26 @@ id_type!(
     /// A bulk upload of accounts.
     UploadId
 );
+id_type!(
+    /// A learning outcome deposited or applied for.
+    OutcomeId
+);
+id_type!(
+    /// An entry of a learner's archive.
+    EntryId
+);
+id_type!(
+    /// A piece of evidence attached to an application.
+    EvidenceId
+);
+id_type!(
+    /// A recognition (and its certificate).
+    RecognitionId
+);
+id_type!(
+    /// A conversion application.
+    ApplicationId
+);
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@
 //! same transaction, so nothing is changed without a trace and no trace is left of a change
 //! that did not happen.
 
+mod bank;
 mod error;
 mod ids;
 mod page;
@@ -16,7 +17,11 @@ mod traits;
 pub mod conformance;
 
 pub use error::StoreError;
-pub use ids::{AccountId, ConsentId, InstitutionId, TokenId, UploadId, UserId};
+pub use bank::*;
+pub use ids::{
+    AccountId, ApplicationId, ConsentId, EntryId, EvidenceId, InstitutionId, OutcomeId,
+    RecognitionId, TokenId, UploadId, UserId,
+};
 pub use page::{Cursor, Page};
 pub use records::*;
 pub use traits::*;

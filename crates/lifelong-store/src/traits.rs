@@ -227,6 +227,9 @@ pub trait Store:
     + UserStore
     + AuditStore
     + IdempotencyStore
+    + crate::bank::CatalogStore
+    + crate::bank::ArchiveStore
+    + crate::bank::OutcomeStore
     + Send
     + Sync
 {

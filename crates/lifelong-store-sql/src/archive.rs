@@ -1,0 +1,368 @@
+//! The lifelong archive: appending to per-learner hash chains inside a caller's transaction,
+//! reading pages and whole archives, and verifying every chain (R8).
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use futures_util::TryStreamExt;
+use lifelong_core::archive::{ChainVerifier, EntryFields, EntryKind, Hash, Head};
+use lifelong_core::credits::Credits;
+use lifelong_core::outcome::{CreditCategory, OutcomeKind};
+use lifelong_store::{
+    AccountId, ArchiveEntry, ArchiveFilter, ArchiveStore, CategoryCredits, Cursor, EntryId,
+    NewAudit, NewEntry, Page, StoreError, StoreResult, VerifyReport,
+};
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+use time::OffsetDateTime;
+
+use crate::audit::insert_audit;
+use crate::codec::{backend, list_placeholders, row_placeholders, ts, RowExt, PARAMS_PER_STATEMENT};
+use crate::SqlStore;
+
+const ENTRY_COLUMNS: &str =
+    "account_id, seq, id, kind, reverses, recorded_at, year, category, outcome_kind, body, hash";
+
+fn hash_of(bytes: Vec<u8>, col: &'static str) -> StoreResult<Hash> {
+    bytes.try_into().map_err(|_| StoreError::corrupt(col, "hash is not 32 bytes"))
+}
+
+fn entry_from_row(row: &AnyRow) -> StoreResult<ArchiveEntry> {
+    Ok(ArchiveEntry {
+        id: EntryId::from_db(row.text("id")?),
+        account_id: AccountId::from_db(row.text("account_id")?),
+        seq: row.int("seq")? as u64,
+        kind: row.parsed("kind", EntryKind::parse)?,
+        reverses: row.opt_text("reverses")?.map(EntryId::from_db),
+        recorded_at: row.time("recorded_at")?,
+        year: row.opt_int("year")?.map(|y| y as i32),
+        category: row.opt_text("category")?.as_deref().and_then(CreditCategory::parse),
+        outcome_kind: row.opt_text("outcome_kind")?.as_deref().and_then(OutcomeKind::parse),
+        body: row.text("body")?,
+        hash: hash_of(row.bytes("hash")?, "hash")?,
+    })
+}
+
+/// The heads of these learners' chains (learners without entries are absent).
+async fn load_heads(conn: &mut AnyConnection, accounts: &[&str]) -> StoreResult<HashMap<String, Head>> {
+    let mut heads = HashMap::with_capacity(accounts.len());
+    for chunk in accounts.chunks(PARAMS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT account_id, seq, hash FROM archive_heads WHERE account_id IN ({})",
+            list_placeholders(chunk.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for a in chunk {
+            q = q.bind(*a);
+        }
+        for row in q.fetch_all(&mut *conn).await.map_err(backend)? {
+            let head = Head { seq: row.int("seq")? as u64, hash: hash_of(row.bytes("hash")?, "hash")? };
+            heads.insert(row.text("account_id")?, head);
+        }
+    }
+    Ok(heads)
+}
+
+/// One prepared entry row.
+struct Row<'a> {
+    account: &'a str,
+    seq: u64,
+    entry: &'a NewEntry,
+    prev: Hash,
+    hash: Hash,
+}
+
+const ENTRY_PARAMS: usize = 12;
+
+/// A filter value to bind.
+enum Bind {
+    Int(i64),
+    Text(&'static str),
+}
+
+/// Appends entries to their learners' chains, in order, within the caller's transaction.
+/// Each learner's head moves only if no one else moved it meanwhile; otherwise the whole
+/// transaction fails with `Conflict("archive_changed")`.
+pub(crate) async fn append_entries_in(
+    conn: &mut AnyConnection,
+    entries: &[(&AccountId, &NewEntry)],
+) -> StoreResult<Vec<ArchiveEntry>> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut accounts: Vec<&str> = entries.iter().map(|(a, _)| a.as_str()).collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let before = load_heads(conn, &accounts).await?;
+    let mut heads = before.clone();
+    let now = OffsetDateTime::now_utc();
+    let recorded_at = ts(now);
+    let mut rows = Vec::with_capacity(entries.len());
+    for (account, entry) in entries {
+        let head = heads.entry(account.as_str().to_owned()).or_insert(Head::EMPTY);
+        let seq = head.seq + 1;
+        let fields = EntryFields {
+            account: account.as_str(),
+            seq,
+            kind: entry.kind,
+            id: entry.id.as_str(),
+            reverses: entry.reverses.as_ref().map(|r| r.as_str()),
+            recorded_at: &recorded_at,
+            body: &entry.body,
+        };
+        let prev = head.hash;
+        let hash = fields.hash(&prev);
+        *head = Head { seq, hash };
+        rows.push(Row { account: account.as_str(), seq, entry, prev, hash });
+    }
+    for chunk in rows.chunks(PARAMS_PER_STATEMENT / ENTRY_PARAMS) {
+        let sql = format!(
+            "INSERT INTO archive_entries (account_id, seq, id, kind, reverses, recorded_at, year, \
+             category, outcome_kind, body, prev_hash, hash) VALUES {}",
+            row_placeholders(chunk.len(), ENTRY_PARAMS)
+        );
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            q = q
+                .bind(r.account)
+                .bind(r.seq as i64)
+                .bind(r.entry.id.as_str())
+                .bind(r.entry.kind.as_str())
+                .bind(r.entry.reverses.as_ref().map(|e| e.as_str().to_owned()))
+                .bind(recorded_at.as_str())
+                .bind(r.entry.year.map(i64::from))
+                .bind(r.entry.category.map(|c| c.as_str()))
+                .bind(r.entry.outcome_kind.map(|k| k.as_str()))
+                .bind(r.entry.body.as_str())
+                .bind(r.prev.to_vec())
+                .bind(r.hash.to_vec());
+        }
+        q.execute(&mut *conn).await.map_err(backend)?;
+    }
+    for account in &accounts {
+        let Some(head) = heads.get(*account) else { continue };
+        let old_seq = before.get(*account).map_or(0, |h| h.seq);
+        let done = sqlx::query(
+            "INSERT INTO archive_heads (account_id, seq, hash) VALUES ($1, $2, $3) \
+             ON CONFLICT (account_id) DO UPDATE SET seq = $2, hash = $3 WHERE archive_heads.seq = $4",
+        )
+        .bind(*account)
+        .bind(head.seq as i64)
+        .bind(head.hash.to_vec())
+        .bind(old_seq as i64)
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict("archive_changed"));
+        }
+    }
+    Ok(rows
+        .iter()
+        .map(|r| ArchiveEntry {
+            id: r.entry.id.clone(),
+            account_id: AccountId::from_db(r.account.to_owned()),
+            seq: r.seq,
+            kind: r.entry.kind,
+            reverses: r.entry.reverses.clone(),
+            recorded_at: now,
+            year: r.entry.year,
+            category: r.entry.category,
+            outcome_kind: r.entry.outcome_kind,
+            body: r.entry.body.clone(),
+            hash: r.hash,
+        })
+        .collect())
+}
+
+#[async_trait]
+impl ArchiveStore for SqlStore {
+    async fn archive_page(
+        &self,
+        account: &AccountId,
+        filter: &ArchiveFilter,
+        cursor: &Cursor,
+    ) -> StoreResult<Page<ArchiveEntry>> {
+        let mut sql = format!("SELECT {ENTRY_COLUMNS} FROM archive_entries WHERE account_id = $1");
+        let mut binds: Vec<Bind> = Vec::new();
+        let mut push = |sql: &mut String, cond: &str, value: Bind| {
+            binds.push(value);
+            sql.push_str(&format!(" AND {cond} ${}", binds.len() + 1));
+        };
+        if let Some(y) = filter.year {
+            push(&mut sql, "year =", Bind::Int(i64::from(y)));
+        }
+        if let Some(c) = filter.category {
+            push(&mut sql, "category =", Bind::Text(c.as_str()));
+        }
+        if let Some(k) = filter.outcome_kind {
+            push(&mut sql, "outcome_kind =", Bind::Text(k.as_str()));
+        }
+        if let Some(k) = filter.kind {
+            push(&mut sql, "kind =", Bind::Text(k.as_str()));
+        }
+        if let Some(a) = cursor.after.as_deref().and_then(|a| a.parse::<i64>().ok()) {
+            push(&mut sql, "seq <", Bind::Int(a));
+        }
+        sql.push_str(&format!(" ORDER BY seq DESC LIMIT {}", cursor.limit + 1));
+        let mut q = sqlx::query(&sql).bind(account.as_str());
+        for value in binds {
+            q = match value {
+                Bind::Int(i) => q.bind(i),
+                Bind::Text(t) => q.bind(t),
+            };
+        }
+        let rows = q.fetch_all(&self.read).await.map_err(backend)?;
+        let entries = rows.iter().map(entry_from_row).collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page::from_overfetch(entries, cursor.limit, |e| e.seq.to_string()))
+    }
+
+    async fn archive_all(&self, account: &AccountId) -> StoreResult<Vec<ArchiveEntry>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM archive_entries WHERE account_id = $1 ORDER BY seq"
+        ))
+        .bind(account.as_str())
+        .fetch_all(&self.read)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    async fn archive_entry(&self, id: &EntryId) -> StoreResult<ArchiveEntry> {
+        let row = sqlx::query(&format!("SELECT {ENTRY_COLUMNS} FROM archive_entries WHERE id = $1"))
+            .bind(id.as_str())
+            .fetch_optional(&self.read)
+            .await
+            .map_err(backend)?
+            .ok_or(StoreError::NotFound)?;
+        entry_from_row(&row)
+    }
+
+    async fn append_entries(
+        &self,
+        account: &AccountId,
+        entries: Vec<NewEntry>,
+        audit: NewAudit,
+    ) -> StoreResult<Vec<ArchiveEntry>> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
+        let pairs: Vec<(&AccountId, &NewEntry)> = entries.iter().map(|e| (account, e)).collect();
+        let stored = append_entries_in(&mut tx, &pairs).await?;
+        insert_audit(&mut tx, &audit).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(stored)
+    }
+
+    async fn verify_archive(&self) -> StoreResult<VerifyReport> {
+        let mut report = VerifyReport::default();
+        let mut heads: HashMap<String, Head> = HashMap::new();
+        {
+            let mut rows = sqlx::query("SELECT account_id, seq, hash FROM archive_heads").fetch(&self.read);
+            while let Some(row) = rows.try_next().await.map_err(backend)? {
+                let head = Head { seq: row.int("seq")? as u64, hash: hash_of(row.bytes("hash")?, "hash")? };
+                heads.insert(row.text("account_id")?, head);
+            }
+        }
+        let mut rows = sqlx::query(
+            "SELECT account_id, seq, id, kind, reverses, recorded_at, body, prev_hash, hash \
+             FROM archive_entries ORDER BY account_id, seq",
+        )
+        .fetch(&self.read);
+        let mut current: Option<ChainVerifier> = None;
+        let mut current_account = String::new();
+        let finish = |v: ChainVerifier, account: &str, heads: &mut HashMap<String, Head>, report: &mut VerifyReport| {
+            report.chains += 1;
+            if let Err(broken) = v.finish(heads.remove(account)) {
+                report.broken.push(broken);
+            }
+        };
+        while let Some(row) = rows.try_next().await.map_err(backend)? {
+            let account = row.text("account_id")?;
+            if current.is_none() || account != current_account {
+                if let Some(v) = current.take() {
+                    finish(v, &current_account, &mut heads, &mut report);
+                }
+                current = Some(ChainVerifier::new(&account));
+                current_account = account;
+            }
+            let kind_text = row.text("kind")?;
+            let kind = EntryKind::parse(&kind_text);
+            let id = row.text("id")?;
+            let reverses = row.opt_text("reverses")?;
+            let recorded_at = row.text("recorded_at")?;
+            let body = row.text("body")?;
+            let prev = hash_of(row.bytes("prev_hash")?, "prev_hash")?;
+            let hash = hash_of(row.bytes("hash")?, "hash")?;
+            let seq = row.int("seq")? as u64;
+            report.entries += 1;
+            if let Some(v) = current.as_mut() {
+                match kind {
+                    Some(kind) => v.next(
+                        &EntryFields {
+                            account: &current_account,
+                            seq,
+                            kind,
+                            id: &id,
+                            reverses: reverses.as_deref(),
+                            recorded_at: &recorded_at,
+                            body: &body,
+                        },
+                        &prev,
+                        &hash,
+                    ),
+                    // An unknown kind cannot have been written by us: treat it as a changed entry.
+                    None => v.next(
+                        &EntryFields {
+                            account: &current_account,
+                            seq,
+                            kind: EntryKind::Outcome,
+                            id: &id,
+                            reverses: reverses.as_deref(),
+                            recorded_at: &recorded_at,
+                            body: &kind_text,
+                        },
+                        &prev,
+                        &[0xff; 32],
+                    ),
+                }
+            }
+        }
+        if let Some(v) = current.take() {
+            finish(v, &current_account, &mut heads, &mut report);
+        }
+        // Heads without any entry left: the whole chain was removed.
+        for account in heads.into_keys() {
+            report.chains += 1;
+            report.broken.push(lifelong_core::archive::BrokenLink {
+                account,
+                seq: 1,
+                entry_id: String::new(),
+                reason: lifelong_core::archive::BreakReason::HeadMismatch,
+            });
+        }
+        report.broken.sort_by(|a, b| a.account.cmp(&b.account));
+        Ok(report)
+    }
+
+    async fn credit_totals(&self, account: &AccountId) -> StoreResult<Vec<CategoryCredits>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT category, CAST(SUM(credits) AS BIGINT) FROM recognitions WHERE account_id = $1 \
+             AND revoked_at IS NULL GROUP BY category",
+        )
+        .bind(account.as_str())
+        .fetch_all(&self.read)
+        .await
+        .map_err(backend)?;
+        let mut totals: Vec<CategoryCredits> = CreditCategory::ALL
+            .iter()
+            .map(|&category| CategoryCredits { category, credits: Credits::ZERO })
+            .collect();
+        for (category, units) in rows {
+            let category = CreditCategory::parse(&category).ok_or_else(|| StoreError::corrupt("category", category))?;
+            let credits = Credits::from_units(units).map_err(|e| StoreError::corrupt("credits", e))?;
+            if let Some(t) = totals.iter_mut().find(|t| t.category == category) {
+                t.credits = credits;
+            }
+        }
+        Ok(totals)
+    }
+}
