@@ -66,12 +66,18 @@ pub struct Candidate {
 impl Candidate {
     /// An outcome the bank has not recognised.
     pub fn unrecognised(outcome: Outcome) -> Candidate {
-        Candidate { outcome, recognition: None }
+        Candidate {
+            outcome,
+            recognition: None,
+        }
     }
 
     /// An outcome with its recognition.
     pub fn recognised(outcome: Outcome, recognition: RecognitionRef) -> Candidate {
-        Candidate { outcome, recognition: Some(recognition) }
+        Candidate {
+            outcome,
+            recognition: Some(recognition),
+        }
     }
 
     /// The credits that count: the recognition's if recognised, else the outcome's own.
@@ -125,7 +131,10 @@ pub struct ConversionPolicy {
 
 impl Default for ConversionPolicy {
     fn default() -> Self {
-        ConversionPolicy { validity_years: BTreeMap::new(), search_budget: DEFAULT_SEARCH_BUDGET }
+        ConversionPolicy {
+            validity_years: BTreeMap::new(),
+            search_budget: DEFAULT_SEARCH_BUDGET,
+        }
     }
 }
 
@@ -266,7 +275,10 @@ pub struct ExemptionRequest {
 
 impl ExemptionRequest {
     pub fn new(outcome_id: impl Into<String>, course_code: impl Into<String>) -> Self {
-        ExemptionRequest { outcome_id: outcome_id.into(), course_code: course_code.into() }
+        ExemptionRequest {
+            outcome_id: outcome_id.into(),
+            course_code: course_code.into(),
+        }
     }
 }
 
@@ -274,9 +286,14 @@ impl ExemptionRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum Verdict {
-    Accepted { exemption: PlannedExemption },
+    Accepted {
+        exemption: PlannedExemption,
+    },
     /// At least one reason; `rule` is the rule the reasons are under, if one applied.
-    Refused { rule: Option<RuleRef>, reasons: Vec<Refusal> },
+    Refused {
+        rule: Option<RuleRef>,
+        reasons: Vec<Refusal>,
+    },
 }
 
 /// One requested pair and its answer.

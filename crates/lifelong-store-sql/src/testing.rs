@@ -26,6 +26,13 @@ impl TestStore {
         &self.store
     }
 
+    /// Runs SQL straight on the database, around the store, as someone with access to the
+    /// database files could: for tests that tamper with data and check it is caught.
+    pub async fn execute_raw(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(sql).execute(&self.store.write).await?;
+        Ok(done.rows_affected())
+    }
+
     /// Its database URL (for starting a server process against it).
     pub fn url(&self) -> &str {
         &self.url

@@ -18,6 +18,9 @@ use time::{Duration, OffsetDateTime};
 
 use crate::*;
 
+mod bank;
+pub use bank::*;
+
 /// Expands every conformance case into a `#[tokio::test]` that calls `$make().await` for a
 /// fresh store (`Option<impl Deref<Target = dyn Store>>`; `None` skips, e.g. when no
 /// PostgreSQL is configured).
@@ -37,7 +40,11 @@ macro_rules! conformance_suite {
             audit_reads_newest_first_with_filters,
             idempotency_keys_claim_replay_and_mismatch,
             accounts_page_by_cursor_and_filter,
-            the_key_check_is_kept_once
+            the_key_check_is_kept_once,
+            archive_chains_append_page_and_verify,
+            deposits_count_once_per_external_id,
+            concurrent_review_decisions_have_one_winner,
+            published_versions_are_immutable_and_superseded
         );
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {

@@ -88,8 +88,15 @@ impl<'c> Evaluator<'c> {
     pub fn new(case: &'c ConversionCase<'c>) -> Evaluator<'c> {
         let programme = case.programme;
         let mut rules_by_course: HashMap<&str, Vec<&ConversionRule>> = HashMap::new();
-        for rule in case.rules.iter().filter(|r| r.programme_code == programme.code) {
-            rules_by_course.entry(rule.course_code.as_str()).or_default().push(rule);
+        for rule in case
+            .rules
+            .iter()
+            .filter(|r| r.programme_code == programme.code)
+        {
+            rules_by_course
+                .entry(rule.course_code.as_str())
+                .or_default()
+                .push(rule);
         }
         let mut prior_by_outcome = HashMap::new();
         let mut prior_by_course = HashMap::new();
@@ -120,10 +127,20 @@ impl<'c> Evaluator<'c> {
             });
         }
         for cap in &mut caps {
-            cap.used_before =
-                case.prior.iter().filter(|p| cap.covers(p.kind)).map(|p| p.credits).sum();
+            cap.used_before = case
+                .prior
+                .iter()
+                .filter(|p| cap.covers(p.kind))
+                .map(|p| p.credits)
+                .sum();
         }
-        Evaluator { case, rules_by_course, prior_by_outcome, prior_by_course, caps }
+        Evaluator {
+            case,
+            rules_by_course,
+            prior_by_outcome,
+            prior_by_course,
+            caps,
+        }
     }
 
     /// Reasons about the outcome alone: not a pass, consumed elsewhere, already used (R21).
@@ -137,7 +154,9 @@ impl<'c> Evaluator<'c> {
             reasons.push(Refusal::ConsumedElsewhere);
         }
         if let Some(p) = self.prior_by_outcome.get(id) {
-            reasons.push(Refusal::OutcomeAlreadyUsed { course: p.course_code.clone() });
+            reasons.push(Refusal::OutcomeAlreadyUsed {
+                course: p.course_code.clone(),
+            });
         }
         reasons
     }
@@ -149,7 +168,9 @@ impl<'c> Evaluator<'c> {
             reasons.push(Refusal::Capstone);
         }
         if let Some(p) = self.prior_by_course.get(course.code.as_str()) {
-            reasons.push(Refusal::CourseAlreadyExempt { outcome: p.outcome_id.clone() });
+            reasons.push(Refusal::CourseAlreadyExempt {
+                outcome: p.outcome_id.clone(),
+            });
         }
         if self.case.passed_courses.contains(&course.code) {
             reasons.push(Refusal::CourseAlreadyPassed);
@@ -183,9 +204,11 @@ impl<'c> Evaluator<'c> {
             });
         match best {
             None => PairCheck::default(),
-            Some((rule, under_rule)) => {
-                PairCheck { rule: Some(rule), course: self.course_reasons(course), under_rule }
-            }
+            Some((rule, under_rule)) => PairCheck {
+                rule: Some(rule),
+                course: self.course_reasons(course),
+                under_rule,
+            },
         }
     }
 
@@ -205,18 +228,30 @@ impl<'c> Evaluator<'c> {
         }
         let level = c.level();
         if level.is_none_or(|l| l < course.level) {
-            reasons.push(Refusal::LevelTooLow { required: course.level, actual: level });
+            reasons.push(Refusal::LevelTooLow {
+                required: course.level,
+                actual: level,
+            });
         }
         let credits = c.credits();
         if credits.is_none_or(|x| x < course.credits) {
-            reasons.push(Refusal::CreditsTooLow { required: course.credits, actual: credits });
+            reasons.push(Refusal::CreditsTooLow {
+                required: course.credits,
+                actual: credits,
+            });
         }
-        let years = rule
-            .valid_years
-            .or_else(|| self.case.policy.validity_years.get(&c.outcome.kind).copied());
+        let years = rule.valid_years.or_else(|| {
+            self.case
+                .policy
+                .validity_years
+                .get(&c.outcome.kind)
+                .copied()
+        });
         if let Some(last) = years.and_then(|y| last_valid_day(c.outcome.completed_on, y)) {
             if on > last {
-                reasons.push(Refusal::Expired { last_valid_day: last });
+                reasons.push(Refusal::Expired {
+                    last_valid_day: last,
+                });
             }
         }
         reasons
@@ -227,10 +262,14 @@ impl<'c> Evaluator<'c> {
 pub(super) fn accepts(src: &RuleSource, c: &Candidate) -> bool {
     let o = &c.outcome;
     let same = |required: &Option<String>, actual: &Option<String>| {
-        required.as_deref().is_none_or(|r| actual.as_deref().map(str::trim) == Some(r.trim()))
+        required
+            .as_deref()
+            .is_none_or(|r| actual.as_deref().map(str::trim) == Some(r.trim()))
     };
     let unit_ok = src.unit_code.as_deref().is_none_or(|u| {
-        c.recognition.as_ref().is_some_and(|r| r.unit_code.trim() == u.trim())
+        c.recognition
+            .as_ref()
+            .is_some_and(|r| r.unit_code.trim() == u.trim())
     });
     unit_ok
         && (src.kinds.is_empty() || src.kinds.contains(&o.kind))
@@ -240,7 +279,9 @@ pub(super) fn accepts(src: &RuleSource, c: &Candidate) -> bool {
             .is_none_or(|req| o.certificate_level.is_some_and(|l| l <= req))
         && same(&src.course_code, &o.course_code)
         && same(&src.source, &o.source)
-        && src.min_score.is_none_or(|min| o.score.is_some_and(|s| s >= min))
+        && src
+            .min_score
+            .is_none_or(|min| o.score.is_some_and(|s| s >= min))
 }
 
 /// The last day an outcome completed on `completed` may be converted when it is valid for

@@ -5,9 +5,7 @@ use std::collections::HashMap;
 
 use super::check::Evaluator;
 use super::plan::{exemption, rule_ref};
-use super::{
-    ConversionCase, ConversionDecision, ExemptionRequest, PairDecision, Refusal, Verdict,
-};
+use super::{ConversionCase, ConversionDecision, ExemptionRequest, PairDecision, Refusal, Verdict};
 use crate::credits::Credits;
 
 /// Decides each requested pair in order. A pair is accepted when a rule in force accepts the
@@ -22,7 +20,10 @@ pub fn decide(case: &ConversionCase<'_>, requests: &[ExemptionRequest]) -> Conve
     let mut decisions = Vec::with_capacity(requests.len());
 
     for req in requests {
-        let candidate = case.candidates.iter().find(|c| c.outcome.id == req.outcome_id);
+        let candidate = case
+            .candidates
+            .iter()
+            .find(|c| c.outcome.id == req.outcome_id);
         let course = case.programme.course(&req.course_code);
         let (Some(c), Some(course)) = (candidate, course) else {
             let mut reasons = Vec::new();
@@ -37,7 +38,10 @@ pub fn decide(case: &ConversionCase<'_>, requests: &[ExemptionRequest]) -> Conve
                 outcome_title: candidate.map(|c| c.outcome.title.clone()),
                 course_code: req.course_code.clone(),
                 course_title: course.map(|c| c.title.clone()),
-                verdict: Verdict::Refused { rule: None, reasons },
+                verdict: Verdict::Refused {
+                    rule: None,
+                    reasons,
+                },
             });
             continue;
         };
@@ -45,11 +49,15 @@ pub fn decide(case: &ConversionCase<'_>, requests: &[ExemptionRequest]) -> Conve
         let check = ev.check(c, course);
         let mut reasons = ev.outcome_reasons(c);
         if let Some(other) = outcome_used.get(c.outcome.id.as_str()) {
-            reasons.push(Refusal::OutcomeAlreadyUsed { course: (*other).to_owned() });
+            reasons.push(Refusal::OutcomeAlreadyUsed {
+                course: (*other).to_owned(),
+            });
         }
         reasons.extend(check.course.iter().cloned());
         if let Some(other) = course_taken.get(course.code.as_str()) {
-            reasons.push(Refusal::CourseAlreadyExempt { outcome: (*other).to_owned() });
+            reasons.push(Refusal::CourseAlreadyExempt {
+                outcome: (*other).to_owned(),
+            });
         }
         if check.rule.is_none() {
             reasons.push(Refusal::NoRule);
@@ -75,9 +83,14 @@ pub fn decide(case: &ConversionCase<'_>, requests: &[ExemptionRequest]) -> Conve
                 }
                 outcome_used.insert(&c.outcome.id, &course.code);
                 course_taken.insert(&course.code, &c.outcome.id);
-                Verdict::Accepted { exemption: exemption(c, course, rule) }
+                Verdict::Accepted {
+                    exemption: exemption(c, course, rule),
+                }
             }
-            (rule, _) => Verdict::Refused { rule: rule.map(rule_ref), reasons },
+            (rule, _) => Verdict::Refused {
+                rule: rule.map(rule_ref),
+                reasons,
+            },
         };
         decisions.push(PairDecision {
             outcome_id: req.outcome_id.clone(),
@@ -92,6 +105,11 @@ pub fn decide(case: &ConversionCase<'_>, requests: &[ExemptionRequest]) -> Conve
         programme_code: case.programme.code.clone(),
         on: case.on,
         decisions,
-        caps: ev.caps.iter().zip(&usage).map(|(cap, used)| cap.usage(*used)).collect(),
+        caps: ev
+            .caps
+            .iter()
+            .zip(&usage)
+            .map(|(cap, used)| cap.usage(*used))
+            .collect(),
     }
 }

@@ -59,10 +59,19 @@ pub fn plan(case: &ConversionCase<'_>) -> ConversionPlan {
             .iter()
             .map(|c| {
                 let kind = c.outcome.kind;
-                ev.caps.iter().enumerate().filter(|(_, cap)| cap.covers(kind)).map(|(k, _)| k).collect()
+                ev.caps
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, cap)| cap.covers(kind))
+                    .map(|(k, _)| k)
+                    .collect()
             })
             .collect(),
-        headroom: ev.caps.iter().map(|c| c.limit.units() - c.used_before.units()).collect(),
+        headroom: ev
+            .caps
+            .iter()
+            .map(|c| c.limit.units() - c.used_before.units())
+            .collect(),
         global_cap: Some(0),
         pairs: Vec::new(),
         budget: case.policy.search_budget,
@@ -92,11 +101,10 @@ pub fn plan(case: &ConversionCase<'_>) -> ConversionPlan {
         let (j, i) = problem.pairs[p];
         let course = courses[j].1;
         let kind = candidates[i].outcome.kind;
-        let fits = ev
-            .caps
-            .iter()
-            .zip(&usage)
-            .all(|(cap, used)| !cap.covers(kind) || cap.breach(*used, course.credits).is_none());
+        let fits =
+            ev.caps.iter().zip(&usage).all(|(cap, used)| {
+                !cap.covers(kind) || cap.breach(*used, course.credits).is_none()
+            });
         if taken[j].is_some() || used[i].is_some() || !fits {
             continue;
         }
@@ -110,8 +118,10 @@ pub fn plan(case: &ConversionCase<'_>) -> ConversionPlan {
         chosen.push((j, i, pair_rules[p]));
     }
     chosen.sort_by_key(|(j, _, _)| courses[*j].0);
-    let exemptions: Vec<PlannedExemption> =
-        chosen.iter().map(|(j, i, rule)| exemption(candidates[*i], courses[*j].1, rule)).collect();
+    let exemptions: Vec<PlannedExemption> = chosen
+        .iter()
+        .map(|(j, i, rule)| exemption(candidates[*i], courses[*j].1, rule))
+        .collect();
 
     let mut refusals = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
@@ -119,7 +129,9 @@ pub fn plan(case: &ConversionCase<'_>) -> ConversionPlan {
             let used_for = &courses[j_used].1.code;
             for (j, check) in &checks[i] {
                 if check.clear() && taken[*j].is_none() {
-                    let reason = Refusal::OutcomeAlreadyUsed { course: used_for.clone() };
+                    let reason = Refusal::OutcomeAlreadyUsed {
+                        course: used_for.clone(),
+                    };
                     refusals.push(refused(c, Some(courses[*j].1), check.rule, reason));
                 }
             }
@@ -133,8 +145,12 @@ pub fn plan(case: &ConversionCase<'_>) -> ConversionPlan {
         }
         for (j, check) in &checks[i] {
             let course = courses[*j].1;
-            let mut reasons: Vec<Refusal> =
-                check.course.iter().chain(&check.under_rule).cloned().collect();
+            let mut reasons: Vec<Refusal> = check
+                .course
+                .iter()
+                .chain(&check.under_rule)
+                .cloned()
+                .collect();
             if reasons.is_empty() && outcome_reasons[i].is_empty() {
                 if let Some(other) = taken[*j] {
                     let outcome = candidates[other].outcome.id.clone();
@@ -162,7 +178,12 @@ pub fn plan(case: &ConversionCase<'_>) -> ConversionPlan {
         total: exemptions.iter().map(|e| e.credits).sum(),
         exemptions,
         refusals,
-        caps: ev.caps.iter().zip(&usage).map(|(cap, used)| cap.usage(*used)).collect(),
+        caps: ev
+            .caps
+            .iter()
+            .zip(&usage)
+            .map(|(cap, used)| cap.usage(*used))
+            .collect(),
         exhaustive: solution.exhaustive,
         nodes: solution.nodes,
     }
@@ -171,8 +192,10 @@ pub fn plan(case: &ConversionCase<'_>) -> ConversionPlan {
 /// The candidates, first of each id, ordered by id (the search's tie order).
 pub(super) fn unique_by_id(candidates: &[Candidate]) -> Vec<&Candidate> {
     let mut seen = HashSet::new();
-    let mut list: Vec<&Candidate> =
-        candidates.iter().filter(|c| seen.insert(c.outcome.id.as_str())).collect();
+    let mut list: Vec<&Candidate> = candidates
+        .iter()
+        .filter(|c| seen.insert(c.outcome.id.as_str()))
+        .collect();
     list.sort_by(|a, b| a.outcome.id.cmp(&b.outcome.id));
     list
 }
@@ -194,7 +217,10 @@ pub(super) fn exemption(c: &Candidate, course: &Course, rule: &ConversionRule) -
 
 /// A cited rule.
 pub(super) fn rule_ref(rule: &ConversionRule) -> RuleRef {
-    RuleRef { code: rule.code.clone(), version: rule.version }
+    RuleRef {
+        code: rule.code.clone(),
+        version: rule.version,
+    }
 }
 
 fn refused(

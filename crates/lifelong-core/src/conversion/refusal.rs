@@ -27,9 +27,15 @@ pub enum Refusal {
     /// The course is a capstone component (R19).
     Capstone,
     /// The outcome's level is below the course's (R20).
-    LevelTooLow { required: Level, actual: Option<Level> },
+    LevelTooLow {
+        required: Level,
+        actual: Option<Level>,
+    },
     /// The outcome's credits are fewer than the course's (R20).
-    CreditsTooLow { required: Credits, actual: Option<Credits> },
+    CreditsTooLow {
+        required: Credits,
+        actual: Option<Credits>,
+    },
     /// Leisure credits never convert into an academic course (R11).
     LeisureIntoAcademic,
     /// The outcome already replaces `course` in this programme (R21).
@@ -87,7 +93,9 @@ impl Refusal {
 /// The name of a cap in plain words: the total cap, or the cap on the given kinds.
 pub(crate) fn cap_name(kinds: &[OutcomeKind], lang: Lang) -> String {
     if kinds.is_empty() {
-        return lang.pick("转换学分总上限", "the cap on converted credits").to_owned();
+        return lang
+            .pick("转换学分总上限", "the cap on converted credits")
+            .to_owned();
     }
     let names: Vec<&str> = kinds.iter().map(|k| k.label(lang)).collect();
     match lang {
@@ -151,9 +159,9 @@ impl Explain for Refusal {
             Refusal::LevelTooLow { required, actual } => {
                 let actual = actual.map_or(none.to_owned(), |l| l.to_string());
                 match lang {
-                    Lang::Zh => format!(
-                        "成果的资历级别须不低于课程的第{required}级，该成果为 {actual}。"
-                    ),
+                    Lang::Zh => {
+                        format!("成果的资历级别须不低于课程的第{required}级，该成果为 {actual}。")
+                    }
                     Lang::En => format!(
                         "The outcome must be at least at the course's level {required}; \
                          it is {actual}."
@@ -179,9 +187,9 @@ impl Explain for Refusal {
                 )
                 .to_owned(),
             Refusal::OutcomeAlreadyUsed { course } => match lang {
-                Lang::Zh => format!(
-                    "该成果已用于免修课程 {course}；同一成果在一个专业中只能使用一次。"
-                ),
+                Lang::Zh => {
+                    format!("该成果已用于免修课程 {course}；同一成果在一个专业中只能使用一次。")
+                }
                 Lang::En => format!(
                     "The outcome already replaces course {course}; an outcome is used at most \
                      once in a programme."
@@ -199,7 +207,10 @@ impl Explain for Refusal {
                 Lang::En => format!("The course is already exempted, by outcome {outcome}."),
             },
             Refusal::CourseAlreadyPassed => lang
-                .pick("这门课程已经考核合格，无需免修。", "The course is already passed.")
+                .pick(
+                    "这门课程已经考核合格，无需免修。",
+                    "The course is already passed.",
+                )
                 .to_owned(),
             Refusal::Expired { last_valid_day } => match lang {
                 Lang::Zh => format!("该成果可用于转换的期限已于 {last_valid_day} 届满。"),
@@ -207,10 +218,18 @@ impl Explain for Refusal {
                     "The outcome could be converted until {last_valid_day}; that time has passed."
                 ),
             },
-            Refusal::NotPassed => {
-                lang.pick("该成果未合格。", "The outcome is not a pass.").to_owned()
-            }
-            Refusal::CapExceeded { kinds, percent, basis, limit, used, would_be, .. } => {
+            Refusal::NotPassed => lang
+                .pick("该成果未合格。", "The outcome is not a pass.")
+                .to_owned(),
+            Refusal::CapExceeded {
+                kinds,
+                percent,
+                basis,
+                limit,
+                used,
+                would_be,
+                ..
+            } => {
                 let name = cap_name(kinds, lang);
                 let basis = basis_name(*basis, lang);
                 let percent = percent.normalize();
@@ -232,7 +251,10 @@ impl Explain for Refusal {
                 }
             }
             Refusal::UnknownOutcome => lang
-                .pick("学习者名下没有这项成果。", "The learner holds no such outcome.")
+                .pick(
+                    "学习者名下没有这项成果。",
+                    "The learner holds no such outcome.",
+                )
                 .to_owned(),
             Refusal::UnknownCourse => lang
                 .pick("该专业没有这门课程。", "The programme has no such course.")

@@ -96,9 +96,9 @@ pub(super) fn solve(p: &Problem) -> Solution {
     }
     let mut classes: HashMap<(&[usize], &[usize]), usize> = HashMap::new();
     let mut group = Vec::with_capacity(n_outcomes);
-    for o in 0..n_outcomes {
+    for (pos, caps) in positions.iter().zip(&p.outcome_caps) {
         let next = classes.len();
-        group.push(*classes.entry((&positions[o], &p.outcome_caps[o])).or_insert(next));
+        group.push(*classes.entry((pos.as_slice(), caps.as_slice())).or_insert(next));
     }
     let in_search = positions.iter().filter(|v| !v.is_empty()).count();
 
@@ -130,12 +130,18 @@ pub(super) fn solve(p: &Problem) -> Solution {
 
 impl Dfs<'_> {
     fn fits(&self, outcome: usize, weight: i64) -> bool {
-        self.p.outcome_caps[outcome].iter().all(|&c| self.headroom.get(c).is_some_and(|h| *h >= weight))
+        self.p.outcome_caps[outcome]
+            .iter()
+            .all(|&c| self.headroom.get(c).is_some_and(|h| *h >= weight))
     }
 
     /// The most the positions from `pos` on could still add.
     fn bound(&self, pos: usize) -> i64 {
-        let ceiling = self.p.global_cap.and_then(|c| self.headroom.get(c).copied()).unwrap_or(i64::MAX);
+        let ceiling = self
+            .p
+            .global_cap
+            .and_then(|c| self.headroom.get(c).copied())
+            .unwrap_or(i64::MAX);
         let mut sum = 0i64;
         let mut count = 0usize;
         for q in pos..self.order.len() {
@@ -143,7 +149,10 @@ impl Dfs<'_> {
                 break;
             }
             let w = self.p.weights[self.order[q]];
-            if self.options[q].iter().any(|&(o, _)| !self.used[o] && self.fits(o, w)) {
+            if self.options[q]
+                .iter()
+                .any(|&(o, _)| !self.used[o] && self.fits(o, w))
+            {
                 sum += w;
                 count += 1;
             }
