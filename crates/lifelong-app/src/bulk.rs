@@ -211,6 +211,7 @@ impl App {
         let mut report = checked.report;
         if report.error_count == 0 && report.rows > 0 {
             let upload = NewUpload {
+                purpose: lifelong_store::UploadPurpose::Accounts,
                 id: UploadId::new(),
                 institution_id: institution,
                 uploaded_by: actor.user.clone(),

@@ -82,6 +82,9 @@ pub enum AppError {
     /// A bulk file has row errors: nothing was written; the report says which rows.
     #[error("the file has {} row errors", .0.error_count)]
     BulkHasErrors(Box<BulkReport>),
+    /// An outcome-deposit file has row errors: nothing was written.
+    #[error("the file has {} row errors", .0.error_count)]
+    DepositHasErrors(Box<crate::bank::DepositReport>),
     /// Anything else: logged, never shown in detail.
     #[error("internal error: {0}")]
     Internal(String),
@@ -139,6 +142,13 @@ fn conflict_message(code: &str, lang: Lang) -> String {
         ),
         "csrf_failed" => ("页面已过期或来源不明，请刷新页面后重新提交。", "This page has expired or the form came from elsewhere; reload the page and submit again."),
         "form_invalid" | "body_unreadable" => ("提交的表单内容无法识别，请刷新页面后重试。", "The form could not be read; reload the page and try again."),
+        "already_decided" => ("该事项刚被其他审核员处理，结论已生效，请刷新后查看。", "Another reviewer has just decided this item; reload to see the decision."),
+        "not_open" => ("该事项已结束，不能再补充材料。", "This item is closed; no more evidence can be added."),
+        "outcome_exists" => ("该机构记录编号已存入，不会重复存入。", "This record id has already been deposited; nothing is deposited twice."),
+        "published_version_immutable" => ("已发布的版本不能修改，请新建一个版本。", "A published version cannot be changed; create a new version."),
+        "not_a_draft" => ("只有草稿可以发布。", "Only a draft can be published."),
+        "archive_changed" => ("档案刚有新记录写入，请重试。", "The archive has just changed; please try again."),
+        "recognition_exists" => ("该成果已认定。", "This outcome has already been recognised."),
         "backup_target_exists" => ("备份目标文件已存在。", "The backup target already exists."),
         _ => (
             "操作与现有数据冲突。",
@@ -161,7 +171,7 @@ impl Explain for AppError {
             AppError::Conflict(code) => code,
             AppError::AccountState(e) => e.code(),
             AppError::File(e) => e.code(),
-            AppError::BulkHasErrors(_) => "file_has_row_errors",
+            AppError::BulkHasErrors(_) | AppError::DepositHasErrors(_) => "file_has_row_errors",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -188,6 +198,10 @@ impl Explain for AppError {
             AppError::BulkHasErrors(report) => match lang {
                 Lang::Zh => format!("文件中有 {} 处错误，未开通任何账户。请修改后重新上传。", report.error_count),
                 Lang::En => format!("The file has {} errors; no account was opened. Correct it and upload again.", report.error_count),
+            },
+            AppError::DepositHasErrors(report) => match lang {
+                Lang::Zh => format!("文件中有 {} 处错误，未存入任何成果。请修改后重新上传。", report.error_count),
+                Lang::En => format!("The file has {} errors; no outcome was deposited. Correct it and upload again.", report.error_count),
             },
             AppError::Internal(_) => text("系统内部错误，请稍后再试。", "Something went wrong on our side. Please try again later."),
         }

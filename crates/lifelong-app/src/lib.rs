@@ -5,6 +5,7 @@
 
 mod accounts;
 mod actor;
+pub mod bank;
 mod bulk;
 mod error;
 mod identity;

@@ -2,6 +2,7 @@
 //! from the `[app]` section of the configuration.
 
 use lifelong_core::consent::ConsentPolicy;
+use lifelong_core::credits::CreditPolicy;
 use serde::{Deserialize, Serialize};
 
 /// Argon2id cost parameters.
@@ -54,6 +55,18 @@ pub struct Settings {
     pub bulk_max_rows: usize,
     /// Rule R4: the age under which a guardian's consent is needed.
     pub consent: ConsentPolicy,
+    /// Rule R14: study hours per credit and rounding.
+    pub credit: CreditPolicy,
+    /// Rule R15: working days within which a review decision is due.
+    pub review_days: u32,
+    /// Largest outcome-deposit file, in bytes.
+    pub deposit_max_bytes: usize,
+    /// Most data rows in one outcome-deposit file.
+    pub deposit_max_rows: usize,
+    /// Largest evidence file a learner may upload, in bytes.
+    pub evidence_max_bytes: usize,
+    /// Most evidence files on one application.
+    pub evidence_max_files: usize,
 }
 
 impl Default for Settings {
@@ -67,6 +80,12 @@ impl Default for Settings {
             bulk_max_bytes: 32 * 1024 * 1024,
             bulk_max_rows: 100_000,
             consent: ConsentPolicy::default(),
+            credit: CreditPolicy::default(),
+            review_days: 15,
+            deposit_max_bytes: 256 * 1024 * 1024,
+            deposit_max_rows: 1_000_000,
+            evidence_max_bytes: 10 * 1024 * 1024,
+            evidence_max_files: 5,
         }
     }
 }

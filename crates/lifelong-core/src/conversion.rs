@@ -334,4 +334,4 @@ impl ConversionDecision {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -56,6 +56,18 @@ pub enum Permission {
     ReadAudit,
     /// See aggregated statistics and indicators.
     ViewStatistics,
+    /// Deposit learners' outcomes for one's institution (R15).
+    DepositOutcomes,
+    /// Apply for recognition of one's own outcomes, and for conversion (R6).
+    ApplyForCredit,
+    /// Work the review queue of deposits and applications (R15).
+    ReviewOutcomes,
+    /// Maintain the framework, units, standards, rules, programmes and calendar.
+    ManageCatalog,
+    /// Decide conversion applications into one's institution's programmes (R16).
+    DecideConversions,
+    /// Verify every archive chain (R8).
+    VerifyArchive,
 }
 
 impl Role {
@@ -74,10 +86,17 @@ impl Role {
     pub fn permits(self, permission: Permission) -> bool {
         use Permission as P;
         match self {
-            Role::Learner => matches!(permission, P::ViewOwnAccount | P::ManageOwnConsents),
+            Role::Learner => matches!(
+                permission,
+                P::ViewOwnAccount | P::ManageOwnConsents | P::ApplyForCredit
+            ),
             Role::InstitutionOperator => matches!(
                 permission,
-                P::ViewInstitution | P::OpenAccounts | P::ViewInstitutionAccounts
+                P::ViewInstitution
+                    | P::OpenAccounts
+                    | P::ViewInstitutionAccounts
+                    | P::DepositOutcomes
+                    | P::DecideConversions
             ),
             Role::InstitutionManager => matches!(
                 permission,
@@ -85,10 +104,16 @@ impl Role {
                     | P::OpenAccounts
                     | P::ViewInstitutionAccounts
                     | P::ManageInstitutionTokens
+                    | P::DepositOutcomes
+                    | P::DecideConversions
             ),
             Role::Reviewer => matches!(
                 permission,
-                P::ReviewAccounts | P::FreezeAccounts | P::RevealIdNumber
+                P::ReviewAccounts
+                    | P::FreezeAccounts
+                    | P::RevealIdNumber
+                    | P::ReviewOutcomes
+                    | P::ManageCatalog
             ),
             Role::Administrator => matches!(
                 permission,
@@ -98,6 +123,7 @@ impl Role {
                     | P::ReadAudit
                     | P::RevealIdNumber
                     | P::FreezeAccounts
+                    | P::VerifyArchive
             ),
             Role::Regulator => matches!(permission, P::ViewInstitution | P::ViewStatistics),
             Role::Analyst => matches!(permission, P::ViewStatistics),
@@ -167,6 +193,12 @@ impl Permission {
         Permission::ManageUsers,
         Permission::ReadAudit,
         Permission::ViewStatistics,
+        Permission::DepositOutcomes,
+        Permission::ApplyForCredit,
+        Permission::ReviewOutcomes,
+        Permission::ManageCatalog,
+        Permission::DecideConversions,
+        Permission::VerifyArchive,
     ];
 
     /// Stable snake_case code, the same as the serde form (used in audit records).
@@ -185,6 +217,12 @@ impl Permission {
             Permission::ManageUsers => "manage_users",
             Permission::ReadAudit => "read_audit",
             Permission::ViewStatistics => "view_statistics",
+            Permission::DepositOutcomes => "deposit_outcomes",
+            Permission::ApplyForCredit => "apply_for_credit",
+            Permission::ReviewOutcomes => "review_outcomes",
+            Permission::ManageCatalog => "manage_catalog",
+            Permission::DecideConversions => "decide_conversions",
+            Permission::VerifyArchive => "verify_archive",
         }
     }
 
@@ -204,18 +242,19 @@ mod tests {
     /// `Permission::ALL`: VOA view own account, MOC manage own consents, VI view institution,
     /// OA open accounts, VIA view institution accounts, MIT manage institution tokens, RA review
     /// accounts, FA freeze accounts, RID reveal ID number, MI manage institutions, MU manage users,
-    /// RAU read audit, VS view statistics.
+    /// RAU read audit, VS view statistics, DO deposit outcomes, AFC apply for credit, RO review
+    /// outcomes, MC manage catalog, DC decide conversions, VA verify archive.
     ///
     /// Changing a grant means changing this table: that is the point.
     const MATRIX: &str = "
-        role                  VOA MOC VI  OA  VIA MIT RA  FA  RID MI  MU  RAU VS
-        learner               x   x   .   .   .   .   .   .   .   .   .   .   .
-        institution_operator  .   .   x   x   x   .   .   .   .   .   .   .   .
-        institution_manager   .   .   x   x   x   x   .   .   .   .   .   .   .
-        reviewer              .   .   .   .   .   .   x   x   x   .   .   .   .
-        administrator         .   .   .   .   .   x   .   x   x   x   x   x   .
-        regulator             .   .   x   .   .   .   .   .   .   .   .   .   x
-        analyst               .   .   .   .   .   .   .   .   .   .   .   .   x
+        role                  VOA MOC VI  OA  VIA MIT RA  FA  RID MI  MU  RAU VS  DO  AFC RO  MC  DC  VA
+        learner               x   x   .   .   .   .   .   .   .   .   .   .   .   .   x   .   .   .   .
+        institution_operator  .   .   x   x   x   .   .   .   .   .   .   .   .   x   .   .   .   x   .
+        institution_manager   .   .   x   x   x   x   .   .   .   .   .   .   .   x   .   .   .   x   .
+        reviewer              .   .   .   .   .   .   x   x   x   .   .   .   .   .   .   x   x   .   .
+        administrator         .   .   .   .   .   x   .   x   x   x   x   x   .   .   .   .   .   .   x
+        regulator             .   .   x   .   .   .   .   .   .   .   .   .   x   .   .   .   .   .   .
+        analyst               .   .   .   .   .   .   .   .   .   .   .   .   x   .   .   .   .   .   .
     ";
 
     #[test]

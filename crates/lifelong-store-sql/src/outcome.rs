@@ -13,7 +13,7 @@ use lifelong_store::{
     AccountId, Cursor, DepositCounts, EntryId, Evidence, EvidenceId, InstitutionId, NewAudit,
     NewEntry, NewEvidence, NewOutcome, NewRecognition, OutcomeDecision, OutcomeId, OutcomeStore,
     Page, QueueFilter, RecognitionId, ReviewEvent, StoreError, StoreResult, StoredOutcome,
-    StoredRecognition, UserId,
+    StoredRecognition, UploadId, UploadPurpose, UploadStatus, UserId,
 };
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
@@ -208,8 +208,22 @@ async fn existing_external_ids(conn: &mut AnyConnection, institution: &str, ids:
 
 #[async_trait]
 impl OutcomeStore for SqlStore {
-    async fn deposit_outcomes(&self, outcomes: Vec<NewOutcome>, audit: NewAudit) -> StoreResult<DepositCounts> {
+    async fn deposit_outcomes(&self, outcomes: Vec<NewOutcome>, upload: Option<&UploadId>, audit: NewAudit) -> StoreResult<DepositCounts> {
         let mut tx = self.write.begin().await.map_err(backend)?;
+        if let Some(upload) = upload {
+            let row: Option<(String, String)> = sqlx::query_as("SELECT status, purpose FROM uploads WHERE id = $1")
+                .bind(upload.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?;
+            let (status, purpose) = row.ok_or(StoreError::NotFound)?;
+            if purpose != UploadPurpose::Outcomes.as_str() {
+                return Err(StoreError::NotFound);
+            }
+            if status != UploadStatus::Checked.as_str() {
+                return Err(StoreError::Conflict("upload_already_committed"));
+            }
+        }
         let mut counts = DepositCounts::default();
         // Repeats of an (institution, external id), in the batch or already stored, are left alone.
         let mut by_institution: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -255,6 +269,21 @@ impl OutcomeStore for SqlStore {
         }
         append_entries_in(&mut tx, &entries).await?;
         insert_recognitions(&mut tx, &recognitions).await?;
+        if let Some(upload) = upload {
+            sqlx::query(
+                "UPDATE uploads SET status = $2, created_count = $3, linked_count = $4, \
+                 unchanged_count = $5, committed_at = $6 WHERE id = $1",
+            )
+            .bind(upload.as_str())
+            .bind(UploadStatus::Committed.as_str())
+            .bind(i64::from(counts.created))
+            .bind(i64::from(counts.accepted))
+            .bind(i64::from(counts.unchanged))
+            .bind(ts(OffsetDateTime::now_utc()))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
         insert_audit(&mut tx, &audit).await?;
         tx.commit().await.map_err(backend)?;
         Ok(counts)
@@ -263,6 +292,11 @@ impl OutcomeStore for SqlStore {
     async fn outcome(&self, id: &OutcomeId) -> StoreResult<StoredOutcome> {
         let mut conn = self.read.acquire().await.map_err(backend)?;
         load_outcome(&mut conn, id).await
+    }
+
+    async fn deposited_external_ids(&self, institution: &InstitutionId, ids: &[&str]) -> StoreResult<HashSet<String>> {
+        let mut conn = self.read.acquire().await.map_err(backend)?;
+        existing_external_ids(&mut conn, institution.as_str(), ids).await
     }
 
     async fn outcome_by_external_id(&self, institution: &InstitutionId, external_id: &str) -> StoreResult<Option<StoredOutcome>> {

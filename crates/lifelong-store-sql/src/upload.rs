@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use lifelong_store::{
     AccountId, BulkOpenOutcome, Cursor, InstitutionId, NewAccount, NewAudit, NewUpload, Page,
-    StoreError, StoreResult, Upload, UploadId, UploadStatus, UploadStore, UserId,
+    StoreError, StoreResult, Upload, UploadId, UploadPurpose, UploadStatus, UploadStore, UserId,
 };
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
@@ -16,7 +16,7 @@ use crate::audit::insert_audit;
 use crate::codec::{backend, ts, RowExt};
 use crate::SqlStore;
 
-const UPLOAD_COLUMNS: &str = "id, institution_id, uploaded_by, file_name, file_sha256, row_count, status, \
+const UPLOAD_COLUMNS: &str = "id, purpose, institution_id, uploaded_by, file_name, file_sha256, row_count, status, \
                               created_count, linked_count, unchanged_count, created_at, committed_at";
 
 fn count(v: Option<i64>) -> u32 {
@@ -34,6 +34,7 @@ fn upload_from_row(row: &AnyRow) -> StoreResult<Upload> {
     });
     Ok(Upload {
         id: UploadId::from_db(row.text("id")?),
+        purpose: row.parsed("purpose", UploadPurpose::parse)?,
         institution_id: InstitutionId::from_db(row.text("institution_id")?),
         uploaded_by: row.opt_text("uploaded_by")?.map(UserId::from_db),
         file_name: row.text("file_name")?,
@@ -52,7 +53,8 @@ impl UploadStore for SqlStore {
         let mut tx = self.write.begin().await.map_err(backend)?;
         sqlx::query(
             "INSERT INTO uploads (id, institution_id, uploaded_by, file_name, file_sha256, \
-             sealed_content, row_count, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             sealed_content, row_count, status, created_at, purpose) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(upload.id.as_str())
         .bind(upload.institution_id.as_str())
@@ -63,6 +65,7 @@ impl UploadStore for SqlStore {
         .bind(i64::from(upload.rows))
         .bind(UploadStatus::Checked.as_str())
         .bind(ts(OffsetDateTime::now_utc()))
+        .bind(upload.purpose.as_str())
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
@@ -122,13 +125,16 @@ impl UploadStore for SqlStore {
         audit: NewAudit,
     ) -> StoreResult<BulkOpenOutcome> {
         let mut tx = self.write.begin().await.map_err(backend)?;
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT institution_id, status FROM uploads WHERE id = $1")
+        let row: Option<(String, String, String)> =
+            sqlx::query_as("SELECT institution_id, status, purpose FROM uploads WHERE id = $1")
                 .bind(id.as_str())
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(backend)?;
-        let (institution, status) = row.ok_or(StoreError::NotFound)?;
+        let (institution, status, purpose) = row.ok_or(StoreError::NotFound)?;
+        if purpose != UploadPurpose::Accounts.as_str() {
+            return Err(StoreError::NotFound);
+        }
         if status != UploadStatus::Checked.as_str() {
             return Err(StoreError::Conflict("upload_already_committed"));
         }

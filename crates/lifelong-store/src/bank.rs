@@ -326,8 +326,12 @@ pub trait OutcomeStore {
     /// Records outcomes in one transaction: those that count at once are appended to their
     /// learners' archives with their recognitions. An (institution, external id) already
     /// deposited is left alone and counted as unchanged; so is a repeat inside `outcomes`.
-    async fn deposit_outcomes(&self, outcomes: Vec<NewOutcome>, audit: NewAudit) -> StoreResult<DepositCounts>;
+    /// With `upload`, the deposit confirms that outcomes upload, in the same transaction:
+    /// `Conflict("upload_already_committed")` the second time.
+    async fn deposit_outcomes(&self, outcomes: Vec<NewOutcome>, upload: Option<&UploadId>, audit: NewAudit) -> StoreResult<DepositCounts>;
     async fn outcome(&self, id: &OutcomeId) -> StoreResult<StoredOutcome>;
+    /// The external ids among `ids` the institution has deposited.
+    async fn deposited_external_ids(&self, institution: &InstitutionId, ids: &[&str]) -> StoreResult<std::collections::HashSet<String>>;
     /// The outcome an institution deposited under an external id, if any.
     async fn outcome_by_external_id(&self, institution: &InstitutionId, external_id: &str) -> StoreResult<Option<StoredOutcome>>;
     /// A learner's outcomes, newest completion first.

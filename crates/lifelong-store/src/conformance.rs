@@ -428,6 +428,7 @@ pub async fn bulk_commit_is_all_or_nothing_and_once(store: &dyn Store) {
     let upload = store
         .save_upload(
             NewUpload {
+                purpose: UploadPurpose::Accounts,
                 id: UploadId::new(),
                 institution_id: inst.id.clone(),
                 uploaded_by: None,

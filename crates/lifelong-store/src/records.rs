@@ -335,10 +335,40 @@ impl UploadStatus {
     }
 }
 
-/// A file uploaded for bulk account opening, kept sealed until it is confirmed.
+/// What a bulk upload is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadPurpose {
+    /// Opening learning accounts.
+    Accounts,
+    /// Depositing learners' outcomes.
+    Outcomes,
+}
+
+impl UploadPurpose {
+    /// Stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UploadPurpose::Accounts => "accounts",
+            UploadPurpose::Outcomes => "outcomes",
+        }
+    }
+
+    /// Parses the stable text form.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "accounts" => Some(UploadPurpose::Accounts),
+            "outcomes" => Some(UploadPurpose::Outcomes),
+            _ => None,
+        }
+    }
+}
+
+/// A file uploaded for bulk account opening or deposit, kept sealed until it is confirmed.
 #[derive(Debug, Clone)]
 pub struct NewUpload {
     pub id: UploadId,
+    pub purpose: UploadPurpose,
     pub institution_id: InstitutionId,
     pub uploaded_by: Option<UserId>,
     pub file_name: String,
@@ -353,6 +383,7 @@ pub struct NewUpload {
 #[derive(Debug, Clone)]
 pub struct Upload {
     pub id: UploadId,
+    pub purpose: UploadPurpose,
     pub institution_id: InstitutionId,
     pub uploaded_by: Option<UserId>,
     pub file_name: String,

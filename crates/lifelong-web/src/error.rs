@@ -33,7 +33,9 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::Conflict("form_invalid" | "body_unreadable") => StatusCode::BAD_REQUEST,
         AppError::Conflict(_) | AppError::AccountState(_) => StatusCode::CONFLICT,
         AppError::File(FileError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
-        AppError::File(_) | AppError::BulkHasErrors(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::File(_) | AppError::BulkHasErrors(_) | AppError::DepositHasErrors(_) => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -123,6 +125,9 @@ pub fn error_body(error: &AppError, lang: Lang) -> serde_json::Value {
                 .collect();
         }
         AppError::BulkHasErrors(report) => {
+            body["report"] = serde_json::to_value(report).unwrap_or_default();
+        }
+        AppError::DepositHasErrors(report) => {
             body["report"] = serde_json::to_value(report).unwrap_or_default();
         }
         _ => {}

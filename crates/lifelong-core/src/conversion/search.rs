@@ -98,7 +98,11 @@ pub(super) fn solve(p: &Problem) -> Solution {
     let mut group = Vec::with_capacity(n_outcomes);
     for (pos, caps) in positions.iter().zip(&p.outcome_caps) {
         let next = classes.len();
-        group.push(*classes.entry((pos.as_slice(), caps.as_slice())).or_insert(next));
+        group.push(
+            *classes
+                .entry((pos.as_slice(), caps.as_slice()))
+                .or_insert(next),
+        );
     }
     let in_search = positions.iter().filter(|v| !v.is_empty()).count();
 

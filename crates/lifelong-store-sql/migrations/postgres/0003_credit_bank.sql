@@ -217,3 +217,6 @@ END;
 $$;
 CREATE TRIGGER archive_entries_no_change BEFORE UPDATE OR DELETE ON archive_entries
     FOR EACH ROW EXECUTE FUNCTION archive_entries_append_only();
+
+-- Uploads now carry what they are for: opening accounts, or depositing outcomes.
+ALTER TABLE uploads ADD COLUMN purpose TEXT NOT NULL DEFAULT 'accounts';

@@ -218,3 +218,6 @@ CREATE TRIGGER archive_entries_no_delete BEFORE DELETE ON archive_entries
 BEGIN
     SELECT RAISE(ABORT, 'archive_entries is append-only');
 END;
+
+-- Uploads now carry what they are for: opening accounts, or depositing outcomes.
+ALTER TABLE uploads ADD COLUMN purpose TEXT NOT NULL DEFAULT 'accounts';

@@ -110,10 +110,10 @@ pub async fn deposits_count_once_per_external_id(store: &dyn Store) {
         deposit(&b, &inst.id, "R-2", false),
         deposit(&a, &inst.id, "R-1", true), // repeated inside the file
     ];
-    let counts = store.deposit_outcomes(batch, audit("outcome.deposit")).await.unwrap();
+    let counts = store.deposit_outcomes(batch, None, audit("outcome.deposit")).await.unwrap();
     assert_eq!(counts, DepositCounts { created: 2, accepted: 1, unchanged: 1 });
     let again = vec![deposit(&a, &inst.id, "R-1", true), deposit(&b, &inst.id, "R-3", true)];
-    let counts = store.deposit_outcomes(again, audit("outcome.deposit")).await.unwrap();
+    let counts = store.deposit_outcomes(again, None, audit("outcome.deposit")).await.unwrap();
     assert_eq!(counts, DepositCounts { created: 1, accepted: 1, unchanged: 1 });
     assert_eq!(store.archive_all(&a).await.unwrap().len(), 1, "the repeat added no archive entry");
     let stored = store.outcome_by_external_id(&inst.id, "R-2").await.unwrap().unwrap();
@@ -127,7 +127,7 @@ pub async fn deposits_count_once_per_external_id(store: &dyn Store) {
 pub async fn concurrent_review_decisions_have_one_winner(store: &dyn Store) {
     let inst = institution(store, 72).await;
     let a = learner(store, "rev-a").await;
-    store.deposit_outcomes(vec![deposit(&a, &inst.id, "Q-1", false)], audit("outcome.deposit")).await.unwrap();
+    store.deposit_outcomes(vec![deposit(&a, &inst.id, "Q-1", false)], None, audit("outcome.deposit")).await.unwrap();
     let pending = store.outcome_by_external_id(&inst.id, "Q-1").await.unwrap().unwrap();
     let decide = |note: &str| OutcomeDecision {
         to: OutcomeStatus::Accepted,

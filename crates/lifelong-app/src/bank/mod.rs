@@ -1,0 +1,17 @@
+//! The credit bank's use cases: the catalog, deposits (one by one and from files), the review
+//! queue, recognition, and the learner's archive.
+
+pub mod archive;
+mod catalog;
+mod deposit;
+pub mod deposit_file;
+pub mod entries;
+pub mod outcome_input;
+pub mod review;
+
+pub use archive::{archive_csv, ArchiveExport, ArchiveItem};
+pub use deposit::{DepositInput, Deposited};
+pub use deposit_file::{DepositReport, OUTCOME_SCHEMA};
+pub use entries::{EntryBody, OutcomeBody, RecognitionBody, Source};
+pub use outcome_input::OutcomeInput;
+pub use review::{QueueItem, ReviewCase};
