@@ -187,8 +187,8 @@ fn cohort(n: usize) -> Vec<(String, Vec<Outcome>, Vec<PriorExemption>)> {
                 .map(|k| {
                     let code = &codes[(lcg(&mut seed) % codes.len() as u64) as usize];
                     let mut o = passed(&format!("L{l}-{k}"), code);
-                    o.passed = lcg(&mut seed) % 10 != 0;
-                    if lcg(&mut seed) % 8 == 0 {
+                    o.passed = !lcg(&mut seed).is_multiple_of(10);
+                    if lcg(&mut seed).is_multiple_of(8) {
                         o.source = Some("ELSEWHERE".into());
                     }
                     o
