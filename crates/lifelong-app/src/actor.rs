@@ -35,6 +35,12 @@ impl Actor {
         }
     }
 
+    /// The platform itself doing the work of `role` (e.g. the CLI importing the bank's catalog
+    /// as the credit bank): that role's permissions, no user.
+    pub fn system_as(role: Role) -> Self {
+        Actor { role, ..Actor::system() }
+    }
+
     /// The same actor within a request.
     pub fn with_request_id(mut self, request_id: Option<String>) -> Self {
         self.request_id = request_id;

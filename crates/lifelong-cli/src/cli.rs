@@ -43,9 +43,42 @@ pub enum Command {
     /// Administrative tasks on the database.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// The lifelong archive.
+    #[command(subcommand)]
+    Archive(ArchiveCommand),
+    /// The credit bank's catalog.
+    #[command(subcommand)]
+    Bank(BankCommand),
     /// Benchmarks.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+/// `lifelong archive …`
+#[derive(Debug, Subcommand)]
+pub enum ArchiveCommand {
+    /// Recompute every learner's hash chain and report the first broken link of each (R8).
+    /// Exits with status 1 when any chain is broken.
+    Verify(StoreArgs),
+}
+
+/// `lifelong bank …`
+#[derive(Debug, Subcommand)]
+pub enum BankCommand {
+    /// Import a catalog file (TOML: units, standards, programmes, rules). Items already present
+    /// with the same content are left alone; a changed published version is refused. All or
+    /// nothing.
+    Import(ImportArgs),
+}
+
+/// The flags of `bank import`.
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// The catalog file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 /// Where the configuration and the database are.

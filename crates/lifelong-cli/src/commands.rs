@@ -2,6 +2,7 @@
 //! logging and the async runtime, and dispatches.
 
 mod admin;
+mod archive;
 mod backup;
 mod bench;
 mod config;
@@ -11,7 +12,7 @@ mod serve;
 
 use anyhow::Context as _;
 
-use crate::cli::{AdminCommand, BenchCommand, Command, ConfigCommand};
+use crate::cli::{AdminCommand, ArchiveCommand, BankCommand, BenchCommand, Command, ConfigCommand};
 use crate::config::{Config, Env, Overrides};
 
 /// Runs one command to completion.
@@ -37,6 +38,8 @@ async fn run_async(command: Command, env: &Env) -> anyhow::Result<()> {
         Command::Backup(args) => backup::run(&args, env).await,
         Command::Admin(AdminCommand::CreateUser(args)) => admin::create_user(&args, env).await,
         Command::Bench(BenchCommand::BulkOpen(args)) => bench::bulk_open(&args, env).await,
+        Command::Archive(ArchiveCommand::Verify(args)) => archive::verify(&args, env).await,
+        Command::Bank(BankCommand::Import(args)) => archive::import_catalog(&args, env).await,
         Command::Config(ConfigCommand::PrintDefault) => config::print_default(),
         Command::Config(ConfigCommand::Show(args)) => config::show(&args.overrides(), env),
     }

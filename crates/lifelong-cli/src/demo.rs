@@ -7,6 +7,7 @@
 //! All names, ID numbers, mobiles and credit codes are made up (see [`crate::synthetic`]).
 
 mod institutions;
+mod outcomes;
 
 use std::io::Write;
 
@@ -106,6 +107,8 @@ pub struct Loaded {
     pub linked: usize,
     /// Accounts verified, the registered learner's included.
     pub verified: usize,
+    /// Learning outcomes deposited by the institutions.
+    pub outcomes: u32,
     /// The open university's API token, shown once.
     pub api_token: String,
     pub logins: Vec<DemoLogin>,
@@ -208,6 +211,37 @@ pub async fn load(app: &App, seed: u64) -> anyhow::Result<Loaded> {
     verify(app, &reviewer, &learner_id).await?;
     verified += 1;
 
+    // The credit bank: the demo catalog (its programmes belong to the open university and the
+    // vocational college), then every institution's deposits for its learners.
+    let catalog = demo_catalog(&institutions)?;
+    app.import_catalog_data(&reviewer, &catalog)
+        .await
+        .map_err(app_error)
+        .context("could not import the demo catalog")?;
+    let mut deposited = 0;
+    for (index, (spec, institution)) in INSTITUTIONS.iter().zip(&institutions).enumerate() {
+        let Some(csv) = outcomes::deposit_csv(spec.kind, &opened[index], &mut gen, &format!("D{index:02}")) else {
+            continue;
+        };
+        let report = app
+            .deposit_outcomes_from_file(&operator_of(institution), "demo-outcomes.csv", csv.as_bytes(), Lang::Zh)
+            .await
+            .map_err(app_error)
+            .with_context(|| format!("could not deposit the demo outcomes of {}", spec.name_zh))?;
+        deposited += report.outcome.map_or(0, |o| o.created);
+    }
+    let report = app
+        .deposit_outcomes_from_file(
+            &operator_of(open_university),
+            "demo-learner.csv",
+            outcomes::learner_csv(&learner_id).as_bytes(),
+            Lang::Zh,
+        )
+        .await
+        .map_err(app_error)
+        .context("could not deposit the demo learner's outcomes")?;
+    deposited += report.outcome.map_or(0, |o| o.created);
+
     let (_, api_token) = app
         .create_token(&system, &open_university.id, "演示令牌 Demo token")
         .await
@@ -218,6 +252,7 @@ pub async fn load(app: &App, seed: u64) -> anyhow::Result<Loaded> {
         institutions = institutions.len(),
         accounts = people.len(),
         verified,
+        deposited,
         "demo data loaded"
     );
     Ok(Loaded {
@@ -226,10 +261,48 @@ pub async fn load(app: &App, seed: u64) -> anyhow::Result<Loaded> {
         accounts: people.len(),
         linked,
         verified,
+        outcomes: deposited,
         api_token,
         logins: logins(),
     })
 }
+
+/// The demo catalog with its programmes and course standards moved to the credit codes the
+/// generator gave the open university and the vocational college.
+fn demo_catalog(institutions: &[Institution]) -> anyhow::Result<lifelong_core::catalog::Catalog> {
+    let mut catalog = lifelong_core::catalog::Catalog::demo().context("the demo catalog is not valid")?;
+    let college = INSTITUTIONS
+        .iter()
+        .position(|i| i.kind == lifelong_core::institution::InstitutionKind::VocationalCollege)
+        .context("the demo has no vocational college")?;
+    let map = [
+        (DEMO_OPEN_UNIVERSITY_CODE, institutions[OPEN_UNIVERSITY].credit_code.as_str().to_owned()),
+        (DEMO_COLLEGE_CODE, institutions[college].credit_code.as_str().to_owned()),
+    ];
+    let moved = |code: &mut String| {
+        if let Some((_, to)) = map.iter().find(|(from, _)| *from == code.as_str()) {
+            *code = to.clone();
+        }
+    };
+    for p in &mut catalog.programmes {
+        moved(&mut p.institution);
+    }
+    for s in &mut catalog.standards {
+        if let Some(source) = &mut s.criteria.source {
+            moved(source);
+        }
+    }
+    for r in &mut catalog.rules {
+        if let Some(source) = &mut r.accepts.source {
+            moved(source);
+        }
+    }
+    Ok(catalog)
+}
+
+/// The credit codes the shipped demo catalog names its two institutions by.
+const DEMO_OPEN_UNIVERSITY_CODE: &str = "12310000425005386H";
+const DEMO_COLLEGE_CODE: &str = "12310000MB2F1234XE";
 
 /// The demo learner's full ID number.
 fn learner_id_number() -> anyhow::Result<String> {
@@ -359,8 +432,8 @@ pub fn print_loaded(out: &mut impl Write, loaded: &Loaded) -> std::io::Result<()
         out,
         "Loaded the demo data: {} institutions, {} staff users, {} learners opened by \
          institutions ({} also linked to a second institution), 1 registered learner, {} \
-         accounts verified.",
-        loaded.institutions, loaded.staff, loaded.accounts, loaded.linked, loaded.verified
+         accounts verified, {} learning outcomes deposited.",
+        loaded.institutions, loaded.staff, loaded.accounts, loaded.linked, loaded.verified, loaded.outcomes
     )?;
     writeln!(
         out,

@@ -32,6 +32,9 @@ impl Platform {
                 "{e}; start with the key file or LIFELONG_MASTER_KEY this database was created with"
             )
         })?;
+        app.seed_defaults()
+            .await
+            .map_err(|e| anyhow::anyhow!("could not seed the default framework: {e}"))?;
         Ok(Platform { store, app })
     }
 

@@ -13,7 +13,8 @@
 //! a course the learner already passed is not exempted (`course_already_passed`); an outcome
 //! valid for N years may be converted up to the day before the N-th anniversary of its
 //! completion; when several rule versions accept an outcome, the one with no objection is cited
-//! (ties: the lower code, then the newer version).
+//! (ties: the lower code, then the newer version); a per-source cap that names no kinds limits
+//! nothing; prior exemptions count toward the caps at the credits recorded for them.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -274,6 +275,7 @@ pub struct ExemptionRequest {
 }
 
 impl ExemptionRequest {
+    /// A request for `outcome_id` to replace `course_code`.
     pub fn new(outcome_id: impl Into<String>, course_code: impl Into<String>) -> Self {
         ExemptionRequest {
             outcome_id: outcome_id.into(),

@@ -87,6 +87,8 @@ coded_enum!(
         VocationalCertificate = "vocational_certificate", "职业资格证书", "Vocational qualification";
         /// A vocational skill level certificate (职业技能等级证书), levels 5 (初级) to 1 (高级技师).
         SkillCertificate = "skill_certificate", "职业技能等级证书", "Skill level certificate";
+        /// A national examination certificate (NCRE, CET, 普通话, interpreting …).
+        ExamCertificate = "exam_certificate", "考试证书", "Examination certificate";
         /// A self-study examination pass (高等教育自学考试).
         SelfStudyExam = "self_study_exam", "自学考试", "Self-study examination";
         /// Non-formal training with hours.
@@ -142,6 +144,7 @@ impl OutcomeKind {
             OutcomeKind::CourseCredit | OutcomeKind::Diploma | OutcomeKind::SelfStudyExam => {
                 CreditCategory::Academic
             }
+            OutcomeKind::ExamCertificate => CreditCategory::Academic,
             OutcomeKind::VocationalCertificate
             | OutcomeKind::SkillCertificate
             | OutcomeKind::Training
@@ -227,7 +230,7 @@ pub struct Outcome {
     pub hours: Option<StudyHours>,
     /// Credits the source awarded (course credits), if any.
     pub credits: Option<Credits>,
-    /// A score out of 100, if the result is scored.
+    /// A score on the assessment's own scale (out of 100 for most; CET is out of 710), if scored.
     pub score: Option<rust_decimal::Decimal>,
     /// Whether the learner passed (a certificate is a pass).
     pub passed: bool,

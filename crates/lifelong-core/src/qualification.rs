@@ -21,7 +21,9 @@ use crate::programme::Programme;
 
 /// An exemption as the audit needs it: which course, by which outcome.
 pub trait ExemptionRecord {
+    /// The exempted course.
     fn course_code(&self) -> &str;
+    /// The outcome that replaced it.
     fn outcome_id(&self) -> &str;
 }
 
@@ -133,6 +135,7 @@ pub struct ProgrammeIndex<'p> {
 }
 
 impl<'p> ProgrammeIndex<'p> {
+    /// Indexes the programme's courses by code (the first of a repeated code counts).
     pub fn new(programme: &'p Programme) -> ProgrammeIndex<'p> {
         let mut by_code = HashMap::with_capacity(programme.courses.len());
         for (i, c) in programme.courses.iter().enumerate() {
@@ -141,6 +144,7 @@ impl<'p> ProgrammeIndex<'p> {
         ProgrammeIndex { programme, by_code }
     }
 
+    /// The programme indexed.
     pub fn programme(&self) -> &'p Programme {
         self.programme
     }

@@ -164,3 +164,115 @@ fn csv_cell(text: &str) -> String {
         t
     }
 }
+
+/// A recognition certificate as anyone may verify it: no personal data beyond a masked name.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateCheck {
+    pub certificate_no: String,
+    pub holder_masked: String,
+    pub unit_code: String,
+    pub unit_title: String,
+    pub standard_code: String,
+    pub standard_version: u32,
+    pub credits: lifelong_core::credits::Credits,
+    pub category: lifelong_core::outcome::CreditCategory,
+    pub level: lifelong_core::framework::Level,
+    #[serde(with = "lifelong_core::publication::day")]
+    pub recognised_on: time::Date,
+    /// False when the recognition has since been revoked.
+    pub valid: bool,
+}
+
+/// A recognition with the outcome it recognised, for the certificate page.
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    pub recognition: StoredRecognition,
+    pub holder_name: String,
+    pub outcome_title: String,
+    pub unit_title: String,
+    /// The engine's explanation in plain words (R23).
+    pub explanation: String,
+}
+
+impl App {
+    /// A learner's outcomes that do not count (yet): under review, rejected or revoked.
+    pub async fn my_open_outcomes(&self, actor: &Actor) -> AppResult<Vec<lifelong_store::StoredOutcome>> {
+        actor.require(Permission::ViewOwnAccount)?;
+        let account = actor.account.as_ref().ok_or(AppError::Forbidden)?;
+        Ok(self
+            .store
+            .outcomes_of(account)
+            .await?
+            .into_iter()
+            .filter(|o| o.status != lifelong_core::review::OutcomeStatus::Accepted)
+            .collect())
+    }
+
+    /// A recognition certificate, for its holder or a reviewer.
+    pub async fn certificate(&self, actor: &Actor, id: &lifelong_store::RecognitionId, lang: lifelong_core::Lang) -> AppResult<Certificate> {
+        let recognition = self.store.recognition(id).await?;
+        self.may_read_archive(actor, &recognition.account_id, "recognition.view").await?;
+        let account = self.store.account(&recognition.account_id).await?;
+        let outcome = self.store.outcome(&recognition.outcome_id).await?;
+        let unit_title = self
+            .store
+            .units(Some(&recognition.unit_code))
+            .await?
+            .into_iter()
+            .find(|u| u.code == recognition.unit_code && u.version == recognition.unit_version)
+            .map(|u| u.title.get(lang).to_owned())
+            .unwrap_or_default();
+        // Told in the viewer's language from the recorded facts; the engine's full decision
+        // is kept as JSON in `recognition.explanation`.
+        let explanation = match lang {
+            lifelong_core::Lang::Zh => format!(
+                "依据认定标准 {}（第{}版），认定为认证单元 {}（第{}版），{} 学分。",
+                recognition.standard_code, recognition.standard_version, recognition.unit_code, recognition.unit_version, recognition.credits
+            ),
+            lifelong_core::Lang::En => format!(
+                "Recognised under standard {} (version {}) as unit {} (version {}): {} credits.",
+                recognition.standard_code, recognition.standard_version, recognition.unit_code, recognition.unit_version, recognition.credits
+            ),
+        };
+        Ok(Certificate {
+            holder_name: account.name.as_str().to_owned(),
+            outcome_title: outcome.outcome.title,
+            unit_title,
+            explanation,
+            recognition,
+        })
+    }
+
+    /// Anyone (an employer) may check a certificate number; the holder's name is masked.
+    pub async fn check_certificate(&self, certificate_no: &str) -> AppResult<CertificateCheck> {
+        let no = certificate_no.trim().to_ascii_uppercase();
+        if no.is_empty() || no.len() > 40 {
+            return Err(AppError::NotFound);
+        }
+        let r = self.store.recognition_by_certificate(&no).await?;
+        let account = self.store.account(&r.account_id).await?;
+        let unit_title = self
+            .store
+            .units(Some(&r.unit_code))
+            .await?
+            .into_iter()
+            .find(|u| u.code == r.unit_code && u.version == r.unit_version)
+            .map(|u| u.title.zh)
+            .unwrap_or_default();
+        let name = account.name.as_str();
+        let chars = name.chars().count();
+        Ok(CertificateCheck {
+            certificate_no: r.certificate_no.clone(),
+            holder_masked: lifelong_core::mask::mask_middle(name, 1, usize::from(chars > 2)),
+            unit_code: r.unit_code.clone(),
+            unit_title,
+            standard_code: r.standard_code.clone(),
+            standard_version: r.standard_version,
+            credits: r.credits,
+            category: r.category,
+            level: r.level,
+            recognised_on: r.recognised_on,
+            valid: true,
+        })
+    }
+}

@@ -198,6 +198,16 @@ impl App {
         Ok(Deposited::Created(self.store.outcome(&id).await?))
     }
 
+    /// An outcome the actor's institution deposited; another institution's is not found.
+    pub async fn deposited_outcome(&self, actor: &Actor, id: &OutcomeId) -> AppResult<StoredOutcome> {
+        actor.require(Permission::DepositOutcomes)?;
+        let outcome = self.store.outcome(id).await?;
+        if outcome.institution_id.as_ref() != Some(actor.own_institution()?) {
+            return Err(AppError::NotFound);
+        }
+        Ok(outcome)
+    }
+
     /// The account of an ID number, if the person has one.
     pub(crate) async fn account_by_id_number(&self, id_number: &IdNumber) -> AppResult<Option<AccountId>> {
         let index = id_index(&self.vault, id_number);

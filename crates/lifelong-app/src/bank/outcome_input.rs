@@ -154,9 +154,9 @@ impl OutcomeInput {
         let score = match text(&self.score) {
             None => None,
             Some(v) => match v.parse::<Decimal>() {
-                Ok(s) if s >= Decimal::ZERO && s <= Decimal::ONE_HUNDRED && s.scale() <= 2 => Some(s),
+                Ok(s) if s >= Decimal::ZERO && s <= Decimal::ONE_THOUSAND && s.scale() <= 2 => Some(s),
                 _ => {
-                    errors.push(err("score", "score_invalid", "成绩须为 0–100 的数，最多两位小数。", "The score must be a number from 0 to 100, at most two decimals."));
+                    errors.push(err("score", "score_invalid", "成绩须为 0–1000 的数（按该考核的满分计），最多两位小数。", "The score must be a number from 0 to 1000 (on the assessment's own scale), at most two decimals."));
                     None
                 }
             },
@@ -248,7 +248,7 @@ mod tests {
             completed_on: "2027-01-01".into(),
             hours: Some("-3".into()),
             credits: Some("1.234".into()),
-            score: Some("120".into()),
+            score: Some("1200".into()),
             passed: Some("maybe".into()),
             certificate_level: Some("7".into()),
             industry: Some("Z".into()),

@@ -100,3 +100,14 @@ impl App {
     }
 }
 
+
+impl App {
+    /// One piece of evidence, opened, for a reviewer; the download is audited.
+    pub async fn evidence_content(&self, actor: &Actor, id: &lifelong_store::EvidenceId) -> AppResult<(Evidence, Vec<u8>)> {
+        actor.require(Permission::ReviewOutcomes)?;
+        let (meta, sealed) = self.store.evidence(id).await?;
+        let content = self.vault.open(&sealed).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.store.append_audit(actor.audit("evidence.download", "evidence", id.as_str())).await?;
+        Ok((meta, content.to_vec()))
+    }
+}

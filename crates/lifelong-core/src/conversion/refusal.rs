@@ -156,18 +156,22 @@ impl Explain for Refusal {
                      thesis) are never exempted.",
                 )
                 .to_owned(),
-            Refusal::LevelTooLow { required, actual } => {
-                let actual = actual.map_or(none.to_owned(), |l| l.to_string());
-                match lang {
-                    Lang::Zh => {
-                        format!("成果的资历级别须不低于课程的第{required}级，该成果为 {actual}。")
-                    }
-                    Lang::En => format!(
-                        "The outcome must be at least at the course's level {required}; \
-                         it is {actual}."
-                    ),
+            Refusal::LevelTooLow { required, actual } => match (lang, actual) {
+                (Lang::Zh, Some(l)) => {
+                    format!("成果的资历级别须不低于课程的第{required}级，该成果为第{l}级。")
                 }
-            }
+                (Lang::Zh, None) => {
+                    format!("成果的资历级别须不低于课程的第{required}级，该成果未定级。")
+                }
+                (Lang::En, Some(l)) => format!(
+                    "The outcome must be at least at the course's level {required}; it is at \
+                     level {l}."
+                ),
+                (Lang::En, None) => format!(
+                    "The outcome must be at least at the course's level {required}; it has no \
+                     level."
+                ),
+            },
             Refusal::CreditsTooLow { required, actual } => {
                 let actual = actual.map_or(none.to_owned(), |c| c.to_string());
                 match lang {

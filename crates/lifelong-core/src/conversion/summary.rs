@@ -19,10 +19,11 @@ fn outcome_words(id: &str, title: Option<&str>, lang: Lang) -> String {
 }
 
 fn course_words(code: &str, title: Option<&Text2>, lang: Lang) -> String {
-    match (
-        title.map(|t| t.get(lang)).filter(|t| !t.trim().is_empty()),
-        lang,
-    ) {
+    // A title that only repeats the code says nothing more.
+    let title = title
+        .map(|t| t.get(lang))
+        .filter(|t| !t.trim().is_empty() && t.trim() != code);
+    match (title, lang) {
         (Some(t), Lang::Zh) => format!("课程“{t}”（{code}）"),
         (Some(t), Lang::En) => format!("course “{t}” ({code})"),
         (None, Lang::Zh) => format!("课程 {code}"),

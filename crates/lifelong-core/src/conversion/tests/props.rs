@@ -229,7 +229,8 @@ proptest! {
         let p = s.plan();
         prop_assert!(p.exhaustive);
         caps_hold(&s, &planned(&p), &p.caps)?;
-        let refs: Vec<(&str, &str)> = requests.iter().map(|(o, c)| (o.as_str(), c.as_str())).collect();
+        let refs: Vec<(&str, &str)> =
+            requests.iter().map(|(o, c)| (o.as_str(), c.as_str())).collect();
         let d = s.decide(&refs);
         let accepted: Vec<&PlannedExemption> = d.accepted().collect();
         caps_hold(&s, &accepted, &d.caps)?;
@@ -242,8 +243,10 @@ proptest! {
     fn r21_no_outcome_is_used_twice_and_no_course_exempted_twice((s, requests) in scenario()) {
         let p = s.plan();
         used_once(&s, &planned(&p))?;
-        prop_assert!(p.exemptions.iter().all(|e| !s.programme.course(&e.course_code).unwrap().capstone));
-        let refs: Vec<(&str, &str)> = requests.iter().map(|(o, c)| (o.as_str(), c.as_str())).collect();
+        let capstone = |e: &PlannedExemption| s.programme.course(&e.course_code).unwrap().capstone;
+        prop_assert!(!p.exemptions.iter().any(capstone));
+        let refs: Vec<(&str, &str)> =
+            requests.iter().map(|(o, c)| (o.as_str(), c.as_str())).collect();
         let d = s.decide(&refs);
         used_once(&s, &d.accepted().collect::<Vec<_>>())?;
     }
@@ -280,7 +283,9 @@ proptest! {
             let d = s.decide(&[(e.outcome_id.as_str(), e.course_code.as_str())]);
             match &d.decisions[0].verdict {
                 Verdict::Accepted { exemption } => prop_assert_eq!(exemption, e),
-                Verdict::Refused { reasons, .. } => prop_assert!(false, "{:?} refused: {:?}", e, reasons),
+                Verdict::Refused { reasons, .. } => {
+                    prop_assert!(false, "{:?} refused: {:?}", e, reasons)
+                }
             }
         }
     }
@@ -291,7 +296,8 @@ proptest! {
         let used: HashSet<&str> = p.exemptions.iter().map(|e| e.outcome_id.as_str()).collect();
         for c in &s.candidates {
             let id = c.outcome.id.as_str();
-            prop_assert!(used.contains(id) || p.refusals.iter().any(|r| r.outcome_id == id), "{} unexplained", id);
+            let explained = p.refusals.iter().any(|r| r.outcome_id == id);
+            prop_assert!(used.contains(id) || explained, "{} unexplained", id);
         }
     }
 
@@ -397,4 +403,45 @@ fn r18_plan_and_decide_agree_on_a_fixed_random_case() {
     let d = decide(&s.case(), &requests);
     assert!(d.decisions.iter().all(|x| x.accepted()));
     assert_eq!(d.caps, p.caps);
+}
+
+/// 60-course programmes with up to 45 outcomes and tight caps: the search must finish well
+/// inside the default budget (the worst of these takes about 40,000 nodes).
+#[test]
+fn r18_programmes_of_sixty_courses_are_solved_exactly_within_the_budget() {
+    let mut seed = 7u64;
+    let mut next = |m: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % m
+    };
+    for _ in 0..100 {
+        let n = 60usize;
+        let tags = 3 + next(10);
+        let courses: Vec<CourseSpec> = (0..n)
+            .map(|j| (2 + next(9) as u32, 6, j % 4 != 0, j == 59))
+            .collect();
+        let outcomes: Vec<OutcomeSpec> = (0..(5 + next(40)))
+            .map(|_| (next(4) as usize, 14, 7, true, false, next(tags) as u8))
+            .collect();
+        let rules: Vec<(usize, u8)> = (0..(10 + next(60)))
+            .map(|_| (next(n as u64) as usize, next(tags) as u8))
+            .collect();
+        let total = (5 + next(40) as u32, false);
+        let source = (next(2) == 0).then(|| 1 + next(30) as u32);
+        let (s, _) = build(
+            courses,
+            outcomes,
+            rules,
+            total,
+            source,
+            vec![],
+            vec![],
+            vec![],
+        );
+        let p = s.plan();
+        assert!(p.exhaustive && p.nodes < 200_000, "{} nodes", p.nodes);
+        assert!(p.caps.iter().all(|c| c.used_now <= c.limit));
+    }
 }
