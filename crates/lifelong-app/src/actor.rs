@@ -38,7 +38,10 @@ impl Actor {
     /// The platform itself doing the work of `role` (e.g. the CLI importing the bank's catalog
     /// as the credit bank): that role's permissions, no user.
     pub fn system_as(role: Role) -> Self {
-        Actor { role, ..Actor::system() }
+        Actor {
+            role,
+            ..Actor::system()
+        }
     }
 
     /// The same actor within a request.

@@ -3,10 +3,14 @@
 //! with one winner (R15), deposits from files with dry run and no double deposit, and the
 //! learner's archive (R7–R9).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::Arc;
 
 use lifelong_app::bank::{DepositInput, Deposited, EntryBody, OutcomeInput};
-use lifelong_app::{Actor, App, AppError, InstitutionInput, OpenAccountInput, PasswordCost, Settings};
+use lifelong_app::{
+    Actor, App, AppError, InstitutionInput, OpenAccountInput, PasswordCost, Settings,
+};
 use lifelong_core::archive::EntryKind;
 use lifelong_core::outcome::CreditCategory;
 use lifelong_core::review::{OutcomeStatus, ReviewAction};
@@ -48,11 +52,19 @@ struct Bank {
 }
 
 fn staff(role: Role, institution: Option<&InstitutionId>) -> Actor {
-    Actor { role, institution: institution.cloned(), ..Actor::system() }
+    Actor {
+        role,
+        institution: institution.cloned(),
+        ..Actor::system()
+    }
 }
 
 fn learner(account: &AccountId) -> Actor {
-    Actor { role: Role::Learner, account: Some(account.clone()), ..Actor::system() }
+    Actor {
+        role: Role::Learner,
+        account: Some(account.clone()),
+        ..Actor::system()
+    }
 }
 
 fn id_number(seq: u32) -> String {
@@ -63,7 +75,10 @@ fn id_number(seq: u32) -> String {
 
 fn credit_code(n: u32) -> String {
     let body = format!("91310000{n:09}");
-    format!("{body}{}", lifelong_core::credit_code::check_char(&body).unwrap())
+    format!(
+        "{body}{}",
+        lifelong_core::credit_code::check_char(&body).unwrap()
+    )
 }
 
 async fn institution(app: &App, n: u32, trusted: bool) -> InstitutionId {
@@ -76,12 +91,20 @@ async fn institution(app: &App, n: u32, trusted: bool) -> InstitutionId {
         status: None,
         trusted: trusted.then(|| "on".into()),
     };
-    app.create_institution(&Actor::system(), input).await.unwrap().id
+    app.create_institution(&Actor::system(), input)
+        .await
+        .unwrap()
+        .id
 }
 
 async fn open(app: &App, institution: &InstitutionId, seq: u32) -> AccountId {
     let actor = staff(Role::InstitutionOperator, Some(institution));
-    let input = OpenAccountInput { name: "王小明".into(), id_number: id_number(seq), mobile: None, guardian_name: None };
+    let input = OpenAccountInput {
+        name: "王小明".into(),
+        id_number: id_number(seq),
+        mobile: None,
+        guardian_name: None,
+    };
     match app.open_account(&actor, input, Lang::Zh).await.unwrap() {
         lifelong_store::Opened::Created(a) | lifelong_store::Opened::Existing(a) => a.id,
     }
@@ -90,15 +113,31 @@ async fn open(app: &App, institution: &InstitutionId, seq: u32) -> AccountId {
 async fn bank() -> Bank {
     let store = fresh_sqlite().await.unwrap();
     let shared: Arc<dyn Store> = Arc::new(store.store().clone());
-    let settings = Settings { password_cost: PasswordCost::for_tests(), ..Settings::default() };
-    let app = App::new(shared, Arc::new(Vault::new(&MasterKey::generate())), settings);
+    let settings = Settings {
+        password_cost: PasswordCost::for_tests(),
+        ..Settings::default()
+    };
+    let app = App::new(
+        shared,
+        Arc::new(Vault::new(&MasterKey::generate())),
+        settings,
+    );
     app.seed_defaults().await.unwrap();
-    app.import_catalog(&staff(Role::Reviewer, None), CATALOG).await.unwrap();
+    app.import_catalog(&staff(Role::Reviewer, None), CATALOG)
+        .await
+        .unwrap();
     let trusted = institution(&app, 1, true).await;
     let other = institution(&app, 2, false).await;
     let learner = open(&app, &trusted, 1).await;
     let second = open(&app, &trusted, 2).await;
-    Bank { app, _store: store, trusted, other, learner, second }
+    Bank {
+        app,
+        _store: store,
+        trusted,
+        other,
+        learner,
+        second,
+    }
 }
 
 fn certificate(seq: u32, external: &str) -> DepositInput {
@@ -120,59 +159,133 @@ fn certificate(seq: u32, external: &str) -> DepositInput {
 async fn r15_r16_a_trusted_deposit_counts_at_once_and_is_recognised() {
     let b = bank().await;
     let operator = staff(Role::InstitutionOperator, Some(&b.trusted));
-    let Deposited::Created(o) = b.app.deposit_outcome(&operator, &certificate(1, "C-1")).await.unwrap() else {
+    let Deposited::Created(o) = b
+        .app
+        .deposit_outcome(&operator, &certificate(1, "C-1"))
+        .await
+        .unwrap()
+    else {
         panic!("expected a new deposit")
     };
     assert_eq!(o.status, OutcomeStatus::Accepted);
     let me = learner(&b.learner);
-    let page = b.app.archive_page(&me, &b.learner, &ArchiveFilter::default(), &Cursor::first()).await.unwrap();
+    let page = b
+        .app
+        .archive_page(&me, &b.learner, &ArchiveFilter::default(), &Cursor::first())
+        .await
+        .unwrap();
     let kinds: Vec<EntryKind> = page.items.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, [EntryKind::Recognition, EntryKind::Outcome]);
-    let EntryBody::Recognition(r) = &page.items[0].body else { panic!("a recognition body") };
-    assert_eq!((r.unit_code.as_str(), r.credits.to_string()), ("U-V-D-0104", "4".to_owned()));
+    let EntryBody::Recognition(r) = &page.items[0].body else {
+        panic!("a recognition body")
+    };
+    assert_eq!(
+        (r.unit_code.as_str(), r.credits.to_string()),
+        ("U-V-D-0104", "4".to_owned())
+    );
     assert!(r.certificate_no.starts_with("SHCB-"));
     let (totals, recognitions) = b.app.credit_summary(&me, &b.learner).await.unwrap();
-    let vocational = totals.iter().find(|t| t.category == CreditCategory::Vocational).unwrap();
+    let vocational = totals
+        .iter()
+        .find(|t| t.category == CreditCategory::Vocational)
+        .unwrap();
     assert_eq!(vocational.credits.to_string(), "4");
     assert_eq!(recognitions.len(), 1);
 
     // The same external id again: the earlier record, nothing new in the archive.
-    let again = b.app.deposit_outcome(&operator, &certificate(1, "C-1")).await.unwrap();
+    let again = b
+        .app
+        .deposit_outcome(&operator, &certificate(1, "C-1"))
+        .await
+        .unwrap();
     assert!(matches!(again, Deposited::Existing(ref e) if e.id == o.id));
-    assert_eq!(b.app.export_archive(&me, &b.learner).await.unwrap().entries.len(), 2);
+    assert_eq!(
+        b.app
+            .export_archive(&me, &b.learner)
+            .await
+            .unwrap()
+            .entries
+            .len(),
+        2
+    );
 }
 
 #[tokio::test]
 async fn r15_other_deposits_wait_and_exactly_one_reviewer_decides() {
     let b = bank().await;
     let operator = staff(Role::InstitutionOperator, Some(&b.other));
-    let Deposited::Created(o) = b.app.deposit_outcome(&operator, &certificate(2, "X-1")).await.unwrap() else {
+    let Deposited::Created(o) = b
+        .app
+        .deposit_outcome(&operator, &certificate(2, "X-1"))
+        .await
+        .unwrap()
+    else {
         panic!("expected a new deposit")
     };
     assert_eq!(o.status, OutcomeStatus::Pending);
     let due = o.due_on.unwrap();
-    assert_eq!(lifelong_core::calendar::WorkCalendar::default().due_date(o.submitted_at.date(), 15), due);
+    assert_eq!(
+        lifelong_core::calendar::WorkCalendar::default().due_date(o.submitted_at.date(), 15),
+        due
+    );
     let reviewer = staff(Role::Reviewer, None);
-    let queue = b.app.review_queue(&reviewer, false, &Cursor::first()).await.unwrap();
+    let queue = b
+        .app
+        .review_queue(&reviewer, false, &Cursor::first())
+        .await
+        .unwrap();
     assert_eq!(queue.items.len(), 1);
     assert!(!queue.items[0].overdue);
     let case = b.app.review_case(&reviewer, &o.id, Lang::En).await.unwrap();
-    assert!(case.recognition_preview.contains("U-V-D-0104"), "{}", case.recognition_preview);
-
-    let refused = b.app.decide_outcome(&reviewer, &o.id, o.version, ReviewAction::Reject, " ").await;
-    assert!(matches!(refused, Err(AppError::Invalid(_))), "a rejection needs a reason");
-    let (x, y) = tokio::join!(
-        b.app.decide_outcome(&reviewer, &o.id, o.version, ReviewAction::Accept, ""),
-        b.app.decide_outcome(&reviewer, &o.id, o.version, ReviewAction::Reject, "证书无法核验"),
+    assert!(
+        case.recognition_preview.contains("U-V-D-0104"),
+        "{}",
+        case.recognition_preview
     );
-    assert_eq!([&x, &y].iter().filter(|r| r.is_ok()).count(), 1, "{x:?} {y:?}");
+
+    let refused = b
+        .app
+        .decide_outcome(&reviewer, &o.id, o.version, ReviewAction::Reject, " ")
+        .await;
+    assert!(
+        matches!(refused, Err(AppError::Invalid(_))),
+        "a rejection needs a reason"
+    );
+    let (x, y) = tokio::join!(
+        b.app
+            .decide_outcome(&reviewer, &o.id, o.version, ReviewAction::Accept, ""),
+        b.app.decide_outcome(
+            &reviewer,
+            &o.id,
+            o.version,
+            ReviewAction::Reject,
+            "证书无法核验"
+        ),
+    );
+    assert_eq!(
+        [&x, &y].iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{x:?} {y:?}"
+    );
     let lost = if x.is_err() { x } else { y };
     assert!(matches!(lost, Err(AppError::Conflict("already_decided"))));
-    assert!(b.app.review_queue(&reviewer, false, &Cursor::first()).await.unwrap().items.is_empty());
+    assert!(b
+        .app
+        .review_queue(&reviewer, false, &Cursor::first())
+        .await
+        .unwrap()
+        .items
+        .is_empty());
     // Someone else cannot review; a learner cannot read another learner's archive.
-    assert!(matches!(b.app.review_queue(&operator, false, &Cursor::first()).await, Err(AppError::Forbidden)));
+    assert!(matches!(
+        b.app.review_queue(&operator, false, &Cursor::first()).await,
+        Err(AppError::Forbidden)
+    ));
     let other = learner(&b.second);
-    assert!(matches!(b.app.export_archive(&other, &b.learner).await, Err(AppError::Forbidden)));
+    assert!(matches!(
+        b.app.export_archive(&other, &b.learner).await,
+        Err(AppError::Forbidden)
+    ));
 }
 
 #[tokio::test]
@@ -185,28 +298,74 @@ async fn deposit_files_are_checked_whole_and_never_deposit_twice() {
         id_number(1),
         id_number(2)
     );
-    let report = b.app.check_deposit_upload(&operator, "bad.csv", bad.as_bytes(), Lang::En).await.unwrap();
+    let report = b
+        .app
+        .check_deposit_upload(&operator, "bad.csv", bad.as_bytes(), Lang::En)
+        .await
+        .unwrap();
     assert!(report.upload_id.is_none());
-    let codes: Vec<(usize, &str)> = report.errors.iter().map(|e| (e.row, e.code.as_str())).collect();
+    let codes: Vec<(usize, &str)> = report
+        .errors
+        .iter()
+        .map(|e| (e.row, e.code.as_str()))
+        .collect();
     assert!(codes.contains(&(3, "duplicate_in_file")), "{codes:?}");
     assert!(codes.iter().any(|(row, _)| *row == 4), "{codes:?}");
-    assert!(b.app.export_archive(&learner(&b.learner), &b.learner).await.unwrap().entries.is_empty(), "nothing written");
+    assert!(
+        b.app
+            .export_archive(&learner(&b.learner), &b.learner)
+            .await
+            .unwrap()
+            .entries
+            .is_empty(),
+        "nothing written"
+    );
 
     let good = format!(
         "{header}{},F-1,电工（四级）,skill_certificate,2025-06-30,,6-31-01-03,4\n{},F-2,插花,community_course,2025-03-01,12,,\n",
         id_number(1),
         id_number(2)
     );
-    let report = b.app.check_deposit_upload(&operator, "good.csv", good.as_bytes(), Lang::Zh).await.unwrap();
-    assert_eq!((report.error_count, report.to_deposit, report.to_accept, report.to_recognise), (0, 2, 2, 1));
+    let report = b
+        .app
+        .check_deposit_upload(&operator, "good.csv", good.as_bytes(), Lang::Zh)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            report.error_count,
+            report.to_deposit,
+            report.to_accept,
+            report.to_recognise
+        ),
+        (0, 2, 2, 1)
+    );
     let upload = report.upload_id.unwrap();
-    let done = b.app.commit_deposit_upload(&operator, &upload, Lang::Zh).await.unwrap();
+    let done = b
+        .app
+        .commit_deposit_upload(&operator, &upload, Lang::Zh)
+        .await
+        .unwrap();
     assert_eq!(done.outcome.unwrap().created, 2);
-    let twice = b.app.commit_deposit_upload(&operator, &upload, Lang::Zh).await;
-    assert!(matches!(twice, Err(AppError::Conflict("upload_already_committed"))));
-    let again = b.app.check_deposit_upload(&operator, "good.csv", good.as_bytes(), Lang::Zh).await.unwrap();
+    let twice = b
+        .app
+        .commit_deposit_upload(&operator, &upload, Lang::Zh)
+        .await;
+    assert!(matches!(
+        twice,
+        Err(AppError::Conflict("upload_already_committed"))
+    ));
+    let again = b
+        .app
+        .check_deposit_upload(&operator, "good.csv", good.as_bytes(), Lang::Zh)
+        .await
+        .unwrap();
     assert_eq!((again.to_deposit, again.already_deposited), (0, 2));
-    let export = b.app.export_archive(&learner(&b.learner), &b.learner).await.unwrap();
+    let export = b
+        .app
+        .export_archive(&learner(&b.learner), &b.learner)
+        .await
+        .unwrap();
     assert_eq!(export.entries.len(), 2);
     let csv = lifelong_app::bank::archive_csv(&export, Lang::Zh);
     assert!(csv.contains("电工（四级）"));

@@ -220,11 +220,18 @@ pub async fn load(app: &App, seed: u64) -> anyhow::Result<Loaded> {
         .context("could not import the demo catalog")?;
     let mut deposited = 0;
     for (index, (spec, institution)) in INSTITUTIONS.iter().zip(&institutions).enumerate() {
-        let Some(csv) = outcomes::deposit_csv(spec.kind, &opened[index], &mut gen, &format!("D{index:02}")) else {
+        let Some(csv) =
+            outcomes::deposit_csv(spec.kind, &opened[index], &mut gen, &format!("D{index:02}"))
+        else {
             continue;
         };
         let report = app
-            .deposit_outcomes_from_file(&operator_of(institution), "demo-outcomes.csv", csv.as_bytes(), Lang::Zh)
+            .deposit_outcomes_from_file(
+                &operator_of(institution),
+                "demo-outcomes.csv",
+                csv.as_bytes(),
+                Lang::Zh,
+            )
             .await
             .map_err(app_error)
             .with_context(|| format!("could not deposit the demo outcomes of {}", spec.name_zh))?;
@@ -270,14 +277,24 @@ pub async fn load(app: &App, seed: u64) -> anyhow::Result<Loaded> {
 /// The demo catalog with its programmes and course standards moved to the credit codes the
 /// generator gave the open university and the vocational college.
 fn demo_catalog(institutions: &[Institution]) -> anyhow::Result<lifelong_core::catalog::Catalog> {
-    let mut catalog = lifelong_core::catalog::Catalog::demo().context("the demo catalog is not valid")?;
+    let mut catalog =
+        lifelong_core::catalog::Catalog::demo().context("the demo catalog is not valid")?;
     let college = INSTITUTIONS
         .iter()
         .position(|i| i.kind == lifelong_core::institution::InstitutionKind::VocationalCollege)
         .context("the demo has no vocational college")?;
     let map = [
-        (DEMO_OPEN_UNIVERSITY_CODE, institutions[OPEN_UNIVERSITY].credit_code.as_str().to_owned()),
-        (DEMO_COLLEGE_CODE, institutions[college].credit_code.as_str().to_owned()),
+        (
+            DEMO_OPEN_UNIVERSITY_CODE,
+            institutions[OPEN_UNIVERSITY]
+                .credit_code
+                .as_str()
+                .to_owned(),
+        ),
+        (
+            DEMO_COLLEGE_CODE,
+            institutions[college].credit_code.as_str().to_owned(),
+        ),
     ];
     let moved = |code: &mut String| {
         if let Some((_, to)) = map.iter().find(|(from, _)| *from == code.as_str()) {
@@ -433,7 +450,12 @@ pub fn print_loaded(out: &mut impl Write, loaded: &Loaded) -> std::io::Result<()
         "Loaded the demo data: {} institutions, {} staff users, {} learners opened by \
          institutions ({} also linked to a second institution), 1 registered learner, {} \
          accounts verified, {} learning outcomes deposited.",
-        loaded.institutions, loaded.staff, loaded.accounts, loaded.linked, loaded.verified, loaded.outcomes
+        loaded.institutions,
+        loaded.staff,
+        loaded.accounts,
+        loaded.linked,
+        loaded.verified,
+        loaded.outcomes
     )?;
     writeln!(
         out,

@@ -96,7 +96,10 @@ pub struct Head {
 
 impl Head {
     /// The head of a learner with no entries.
-    pub const EMPTY: Head = Head { seq: 0, hash: GENESIS };
+    pub const EMPTY: Head = Head {
+        seq: 0,
+        hash: GENESIS,
+    };
 }
 
 /// The first place a chain does not hold.
@@ -144,7 +147,11 @@ pub struct ChainVerifier {
 
 impl ChainVerifier {
     pub fn new(account: &str) -> Self {
-        ChainVerifier { account: account.to_owned(), head: Head::EMPTY, broken: None }
+        ChainVerifier {
+            account: account.to_owned(),
+            head: Head::EMPTY,
+            broken: None,
+        }
     }
 
     /// Feeds the next stored entry with its stored `prev` and `hash`.
@@ -170,7 +177,12 @@ impl ChainVerifier {
                     reason,
                 })
             }
-            None => self.head = Head { seq: fields.seq, hash: *stored_hash },
+            None => {
+                self.head = Head {
+                    seq: fields.seq,
+                    hash: *stored_hash,
+                }
+            }
         }
     }
 
@@ -210,9 +222,13 @@ mod tests {
     fn chain() -> Vec<(EntryFields<'static>, Hash, Hash)> {
         let mut prev = GENESIS;
         let mut out = Vec::new();
-        for (i, (id, body)) in [("e1", "{\"a\":1}"), ("e2", "{\"a\":2}"), ("e3", "{\"a\":3}")]
-            .into_iter()
-            .enumerate()
+        for (i, (id, body)) in [
+            ("e1", "{\"a\":1}"),
+            ("e2", "{\"a\":2}"),
+            ("e3", "{\"a\":3}"),
+        ]
+        .into_iter()
+        .enumerate()
         {
             let f = entry(i as u64 + 1, id, body);
             let h = f.hash(&prev);
@@ -222,7 +238,10 @@ mod tests {
         out
     }
 
-    fn verify(entries: &[(EntryFields<'_>, Hash, Hash)], head: Option<Head>) -> Result<Head, BrokenLink> {
+    fn verify(
+        entries: &[(EntryFields<'_>, Hash, Hash)],
+        head: Option<Head>,
+    ) -> Result<Head, BrokenLink> {
         let mut v = ChainVerifier::new("acc-1");
         for (f, p, h) in entries {
             v.next(f, p, h);
@@ -259,11 +278,20 @@ mod tests {
     #[test]
     fn r8_removing_or_reordering_entries_is_caught() {
         let c = chain();
-        let removed = vec![c[0].clone(), c[2].clone()];
-        assert_eq!(verify(&removed, None).unwrap_err().reason, BreakReason::SeqGap);
-        let cut = vec![c[0].clone(), c[1].clone()];
-        let full_head = Head { seq: 3, hash: c[2].2 };
-        assert_eq!(verify(&cut, Some(full_head)).unwrap_err().reason, BreakReason::HeadMismatch);
+        let removed = vec![c[0], c[2]];
+        assert_eq!(
+            verify(&removed, None).unwrap_err().reason,
+            BreakReason::SeqGap
+        );
+        let cut = vec![c[0], c[1]];
+        let full_head = Head {
+            seq: 3,
+            hash: c[2].2,
+        };
+        assert_eq!(
+            verify(&cut, Some(full_head)).unwrap_err().reason,
+            BreakReason::HeadMismatch
+        );
         // An entry rewritten with a fresh hash still fails: the next one no longer chains.
         let mut rewritten = c.clone();
         rewritten[1].0.body = "{\"a\":99}";
@@ -274,8 +302,16 @@ mod tests {
 
     #[test]
     fn r8_length_prefixes_keep_fields_apart() {
-        let a = EntryFields { body: "xy", id: "e", ..entry(1, "e", "") };
-        let b = EntryFields { body: "y", id: "ex", ..entry(1, "ex", "") };
+        let a = EntryFields {
+            body: "xy",
+            id: "e",
+            ..entry(1, "e", "")
+        };
+        let b = EntryFields {
+            body: "y",
+            id: "ex",
+            ..entry(1, "ex", "")
+        };
         assert_ne!(a.hash(&GENESIS), b.hash(&GENESIS));
     }
 }

@@ -17,7 +17,9 @@ pub struct WorkCalendar {
 impl WorkCalendar {
     /// A calendar from (date, is working day) exceptions.
     pub fn new(exceptions: impl IntoIterator<Item = (Date, bool)>) -> Self {
-        WorkCalendar { days: exceptions.into_iter().collect() }
+        WorkCalendar {
+            days: exceptions.into_iter().collect(),
+        }
     }
 
     /// Whether `day` is a working day.
@@ -70,7 +72,12 @@ mod tests {
     fn r15_holidays_and_worked_weekends_count_as_the_calendar_says() {
         // National Day 2026: 1–7 October off, Saturday 10 October worked (illustrative).
         let mut days: Vec<(Date, bool)> = (1..=7)
-            .map(|d| (Date::from_calendar_date(2026, time::Month::October, d).unwrap(), false))
+            .map(|d| {
+                (
+                    Date::from_calendar_date(2026, time::Month::October, d).unwrap(),
+                    false,
+                )
+            })
             .collect();
         days.push((date!(2026 - 10 - 10), true));
         let c = WorkCalendar::new(days);

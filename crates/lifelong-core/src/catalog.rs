@@ -27,17 +27,26 @@ pub enum CatalogError {
     #[error("the file is not a valid catalog: {0}")]
     Syntax(String),
     #[error("{what} {code}: {problem}")]
-    Item { what: &'static str, code: String, problem: String },
+    Item {
+        what: &'static str,
+        code: String,
+        problem: String,
+    },
 }
 
 fn item(what: &'static str, code: &str, problem: impl Into<String>) -> CatalogError {
-    CatalogError::Item { what, code: code.to_owned(), problem: problem.into() }
+    CatalogError::Item {
+        what,
+        code: code.to_owned(),
+        problem: problem.into(),
+    }
 }
 
 impl Catalog {
     /// Reads and checks a catalog in TOML.
     pub fn from_toml(text: &str) -> Result<Catalog, CatalogError> {
-        let catalog: Catalog = toml::from_str(text).map_err(|e| CatalogError::Syntax(e.to_string()))?;
+        let catalog: Catalog =
+            toml::from_str(text).map_err(|e| CatalogError::Syntax(e.to_string()))?;
         catalog.validate()?;
         Ok(catalog)
     }
@@ -54,9 +63,14 @@ impl Catalog {
     pub fn validate(&self) -> Result<(), CatalogError> {
         let mut seen = HashSet::new();
         for u in &self.units {
-            u.validate().map_err(|e| item("unit", &u.code, e.to_string()))?;
+            u.validate()
+                .map_err(|e| item("unit", &u.code, e.to_string()))?;
             if !seen.insert((u.code.as_str(), u.version)) {
-                return Err(item("unit", &u.code, format!("version {} appears twice", u.version)));
+                return Err(item(
+                    "unit",
+                    &u.code,
+                    format!("version {} appears twice", u.version),
+                ));
             }
         }
         let unit_codes: HashSet<&str> = self.units.iter().map(|u| u.code.as_str()).collect();
@@ -69,10 +83,18 @@ impl Catalog {
                 return Err(item("standard", &s.code, "needs a title in Chinese"));
             }
             if !seen.insert((s.code.as_str(), s.version)) {
-                return Err(item("standard", &s.code, format!("version {} appears twice", s.version)));
+                return Err(item(
+                    "standard",
+                    &s.code,
+                    format!("version {} appears twice", s.version),
+                ));
             }
             if !unit_codes.contains(s.unit_code.as_str()) {
-                return Err(item("standard", &s.code, format!("unknown unit {}", s.unit_code)));
+                return Err(item(
+                    "standard",
+                    &s.code,
+                    format!("unknown unit {}", s.unit_code),
+                ));
             }
         }
         let mut seen = HashSet::new();
@@ -86,10 +108,18 @@ impl Catalog {
             let mut courses = HashSet::new();
             for c in &p.courses {
                 if !valid_code(&c.code) || !courses.insert(c.code.as_str()) {
-                    return Err(item("programme", &p.code, format!("course {} has a bad or repeated code", c.code)));
+                    return Err(item(
+                        "programme",
+                        &p.code,
+                        format!("course {} has a bad or repeated code", c.code),
+                    ));
                 }
                 if c.credits.is_zero() {
-                    return Err(item("programme", &p.code, format!("course {} has no credits", c.code)));
+                    return Err(item(
+                        "programme",
+                        &p.code,
+                        format!("course {} has no credits", c.code),
+                    ));
                 }
             }
         }
@@ -99,13 +129,25 @@ impl Catalog {
                 return Err(item("rule", &r.code, "bad code"));
             }
             if !seen.insert((r.code.as_str(), r.version)) {
-                return Err(item("rule", &r.code, format!("version {} appears twice", r.version)));
+                return Err(item(
+                    "rule",
+                    &r.code,
+                    format!("version {} appears twice", r.version),
+                ));
             }
             let Some(p) = self.programmes.iter().find(|p| p.code == r.programme_code) else {
-                return Err(item("rule", &r.code, format!("unknown programme {}", r.programme_code)));
+                return Err(item(
+                    "rule",
+                    &r.code,
+                    format!("unknown programme {}", r.programme_code),
+                ));
             };
             if p.course(&r.course_code).is_none() {
-                return Err(item("rule", &r.code, format!("programme {} has no course {}", p.code, r.course_code)));
+                return Err(item(
+                    "rule",
+                    &r.code,
+                    format!("programme {} has no course {}", p.code, r.course_code),
+                ));
             }
             if let Some(unit) = &r.accepts.unit_code {
                 if !unit_codes.contains(unit.as_str()) {
@@ -125,7 +167,8 @@ impl Catalog {
             include_str!("../data/demo/standards.toml"),
             include_str!("../data/demo/programmes.toml"),
         ] {
-            let part: Catalog = toml::from_str(text).map_err(|e| CatalogError::Syntax(e.to_string()))?;
+            let part: Catalog =
+                toml::from_str(text).map_err(|e| CatalogError::Syntax(e.to_string()))?;
             all.merge(part);
         }
         all.validate()?;
@@ -154,6 +197,9 @@ mod tests {
         "#;
         let e = Catalog::from_toml(text).unwrap_err();
         assert_eq!(e.to_string(), "standard S-1: unknown unit U-NOPE");
-        assert!(matches!(Catalog::from_toml("units = 3"), Err(CatalogError::Syntax(_))));
+        assert!(matches!(
+            Catalog::from_toml("units = 3"),
+            Err(CatalogError::Syntax(_))
+        ));
     }
 }

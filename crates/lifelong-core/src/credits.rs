@@ -41,7 +41,10 @@ impl Explain for AmountError {
     }
     fn message(&self, lang: Lang) -> String {
         let (zh, en) = match self {
-            AmountError::NotANumber => ("请填写数字，例如 2 或 1.5。", "Enter a number, such as 2 or 1.5."),
+            AmountError::NotANumber => (
+                "请填写数字，例如 2 或 1.5。",
+                "Enter a number, such as 2 or 1.5.",
+            ),
             AmountError::Negative => ("不能为负数。", "It cannot be negative."),
             AmountError::TooPrecise => (
                 "小数位数过多：学分最多两位小数，学时最多一位小数。",
@@ -265,7 +268,8 @@ impl CreditPolicy {
     /// The credits these hours are worth, rounded down.
     pub fn credits_for(&self, hours: StudyHours) -> Credits {
         let per = Decimal::from(self.hours_per_credit.max(1));
-        let mut value = (hours.0 / per).round_dp_with_strategy(self.decimals, RoundingStrategy::ToZero);
+        let mut value =
+            (hours.0 / per).round_dp_with_strategy(self.decimals, RoundingStrategy::ToZero);
         value.rescale(2);
         Credits(value)
     }
@@ -289,7 +293,10 @@ mod tests {
         assert_eq!(Credits::parse("100001"), Err(AmountError::TooLarge));
         assert_eq!(StudyHours::parse("2.5").unwrap().units(), 25);
         assert_eq!(StudyHours::parse("2.55"), Err(AmountError::TooPrecise));
-        assert_eq!(Credits::from_units(150).unwrap(), Credits::parse("1.5").unwrap());
+        assert_eq!(
+            Credits::from_units(150).unwrap(),
+            Credits::parse("1.5").unwrap()
+        );
         assert_eq!(Credits::whole(3).units(), 300);
     }
 
@@ -306,23 +313,51 @@ mod tests {
     #[test]
     fn r14_sixteen_hours_make_a_credit_rounded_down() {
         let policy = CreditPolicy::default();
-        let credits = |h: &str| policy.credits_for(StudyHours::parse(h).unwrap()).to_string();
+        let credits = |h: &str| {
+            policy
+                .credits_for(StudyHours::parse(h).unwrap())
+                .to_string()
+        };
         assert_eq!(credits("16"), "1");
         assert_eq!(credits("24"), "1.5");
         assert_eq!(credits("10"), "0.6"); // 0.625 rounds down
         assert_eq!(credits("15.9"), "0.9");
         assert_eq!(credits("0"), "0");
-        let eighteen = CreditPolicy { hours_per_credit: 18, decimals: 2 };
-        assert_eq!(eighteen.credits_for(StudyHours::whole(27)).to_string(), "1.5");
-        assert_eq!(eighteen.credits_for(StudyHours::whole(10)).to_string(), "0.55");
+        let eighteen = CreditPolicy {
+            hours_per_credit: 18,
+            decimals: 2,
+        };
+        assert_eq!(
+            eighteen.credits_for(StudyHours::whole(27)).to_string(),
+            "1.5"
+        );
+        assert_eq!(
+            eighteen.credits_for(StudyHours::whole(10)).to_string(),
+            "0.55"
+        );
     }
 
     #[test]
     fn r14_policy_outside_16_to_18_hours_is_refused() {
         assert!(CreditPolicy::default().validate().is_ok());
-        assert!(CreditPolicy { hours_per_credit: 15, decimals: 1 }.validate().is_err());
-        assert!(CreditPolicy { hours_per_credit: 19, decimals: 1 }.validate().is_err());
-        assert!(CreditPolicy { hours_per_credit: 16, decimals: 3 }.validate().is_err());
+        assert!(CreditPolicy {
+            hours_per_credit: 15,
+            decimals: 1
+        }
+        .validate()
+        .is_err());
+        assert!(CreditPolicy {
+            hours_per_credit: 19,
+            decimals: 1
+        }
+        .validate()
+        .is_err());
+        assert!(CreditPolicy {
+            hours_per_credit: 16,
+            decimals: 3
+        }
+        .validate()
+        .is_err());
     }
 
     #[test]
@@ -337,7 +372,10 @@ mod tests {
     fn serialises_as_strings_and_reads_numbers_exactly() {
         let c = Credits::parse("1.5").unwrap();
         assert_eq!(serde_json::to_string(&c).unwrap(), "\"1.5\"");
-        assert_eq!(serde_json::from_str::<Credits>("\"2.25\"").unwrap().units(), 225);
+        assert_eq!(
+            serde_json::from_str::<Credits>("\"2.25\"").unwrap().units(),
+            225
+        );
         assert_eq!(serde_json::from_str::<Credits>("3").unwrap().units(), 300);
         assert_eq!(serde_json::from_str::<Credits>("0.1").unwrap().units(), 10);
         assert!(serde_json::from_str::<Credits>("-2").is_err());

@@ -46,7 +46,10 @@ pub struct Text2 {
 
 impl Text2 {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Text2 { zh: zh.into(), en: en.into() }
+        Text2 {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
     /// The text in `lang`, falling back to the other when one is empty.
     pub fn get(&self, lang: Lang) -> &str {
@@ -112,7 +115,10 @@ impl Framework {
                 return Err(FrameworkError::LevelsNotConsecutive);
             }
             let texts = [&l.title, &l.knowledge, &l.skill, &l.competence];
-            if texts.iter().any(|t| t.zh.trim().is_empty() || t.en.trim().is_empty()) {
+            if texts
+                .iter()
+                .any(|t| t.zh.trim().is_empty() || t.en.trim().is_empty())
+            {
                 return Err(FrameworkError::MissingDescriptor(l.level.get()));
             }
         }
@@ -131,7 +137,10 @@ impl Framework {
             Some(f) => f,
             None => Framework {
                 code: "SH-LLF".into(),
-                name: Text2::new("上海终身教育资历框架", "Shanghai Lifelong Learning Qualifications Framework"),
+                name: Text2::new(
+                    "上海终身教育资历框架",
+                    "Shanghai Lifelong Learning Qualifications Framework",
+                ),
                 levels: Vec::new(),
             },
         }
@@ -160,7 +169,10 @@ pub struct LevelMapping {
 impl LevelMapping {
     /// The level in the other framework that `level` maps to.
     pub fn map(&self, level: Level) -> Option<Level> {
-        self.pairs.iter().find(|(a, _)| *a == level).map(|(_, b)| *b)
+        self.pairs
+            .iter()
+            .find(|(a, _)| *a == level)
+            .map(|(_, b)| *b)
     }
 }
 

@@ -24,7 +24,7 @@ pub mod qualification;
 pub mod recognition;
 pub mod review;
 pub mod role;
-pub mod unit;
 mod text;
+pub mod unit;
 
 pub use lang::{Explain, Lang};

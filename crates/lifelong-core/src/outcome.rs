@@ -181,30 +181,70 @@ impl Industry {
 }
 
 const fn industry(code: char, name_zh: &'static str, name_en: &'static str) -> Industry {
-    Industry { code, name_zh, name_en }
+    Industry {
+        code,
+        name_zh,
+        name_en,
+    }
 }
 
 /// The 20 sections of GB/T 4754-2017, in order.
 pub const INDUSTRIES: [Industry; 20] = [
-    industry('A', "农、林、牧、渔业", "Agriculture, forestry, animal husbandry and fishery"),
+    industry(
+        'A',
+        "农、林、牧、渔业",
+        "Agriculture, forestry, animal husbandry and fishery",
+    ),
     industry('B', "采矿业", "Mining"),
     industry('C', "制造业", "Manufacturing"),
-    industry('D', "电力、热力、燃气及水生产和供应业", "Electricity, heat, gas and water supply"),
+    industry(
+        'D',
+        "电力、热力、燃气及水生产和供应业",
+        "Electricity, heat, gas and water supply",
+    ),
     industry('E', "建筑业", "Construction"),
     industry('F', "批发和零售业", "Wholesale and retail trade"),
-    industry('G', "交通运输、仓储和邮政业", "Transport, storage and postal services"),
+    industry(
+        'G',
+        "交通运输、仓储和邮政业",
+        "Transport, storage and postal services",
+    ),
     industry('H', "住宿和餐饮业", "Accommodation and catering"),
-    industry('I', "信息传输、软件和信息技术服务业", "Information transmission, software and IT services"),
+    industry(
+        'I',
+        "信息传输、软件和信息技术服务业",
+        "Information transmission, software and IT services",
+    ),
     industry('J', "金融业", "Finance"),
     industry('K', "房地产业", "Real estate"),
     industry('L', "租赁和商务服务业", "Leasing and business services"),
-    industry('M', "科学研究和技术服务业", "Scientific research and technical services"),
-    industry('N', "水利、环境和公共设施管理业", "Water, environment and public facilities management"),
-    industry('O', "居民服务、修理和其他服务业", "Resident, repair and other services"),
+    industry(
+        'M',
+        "科学研究和技术服务业",
+        "Scientific research and technical services",
+    ),
+    industry(
+        'N',
+        "水利、环境和公共设施管理业",
+        "Water, environment and public facilities management",
+    ),
+    industry(
+        'O',
+        "居民服务、修理和其他服务业",
+        "Resident, repair and other services",
+    ),
     industry('P', "教育", "Education"),
     industry('Q', "卫生和社会工作", "Health and social work"),
-    industry('R', "文化、体育和娱乐业", "Culture, sports and entertainment"),
-    industry('S', "公共管理、社会保障和社会组织", "Public administration, social security and social organisations"),
+    industry(
+        'R',
+        "文化、体育和娱乐业",
+        "Culture, sports and entertainment",
+    ),
+    industry(
+        'S',
+        "公共管理、社会保障和社会组织",
+        "Public administration, social security and social organisations",
+    ),
     industry('T', "国际组织", "International organisations"),
 ];
 
@@ -271,9 +311,18 @@ mod tests {
             assert_eq!(OutcomeKind::parse(k.as_str()), Some(k));
             assert!(!k.label(Lang::Zh).is_empty() && !k.label(Lang::En).is_empty());
         }
-        assert_eq!(OutcomeKind::SkillCertificate.default_category(), CreditCategory::Vocational);
-        assert_eq!(OutcomeKind::ElderlyCourse.default_category(), CreditCategory::Leisure);
-        assert_eq!(OutcomeKind::CourseCredit.default_class(), OutcomeClass::Formal);
+        assert_eq!(
+            OutcomeKind::SkillCertificate.default_category(),
+            CreditCategory::Vocational
+        );
+        assert_eq!(
+            OutcomeKind::ElderlyCourse.default_category(),
+            CreditCategory::Leisure
+        );
+        assert_eq!(
+            OutcomeKind::CourseCredit.default_class(),
+            OutcomeClass::Formal
+        );
         assert_eq!(LearningMode::parse("walk"), Some(LearningMode::Walk));
         assert_eq!(LearningMode::parse("Walk"), None);
     }

@@ -69,7 +69,11 @@ pub struct ConversionCaps {
 
 impl Default for ConversionCaps {
     fn default() -> Self {
-        ConversionCaps { percent: Decimal::from(35), basis: CapBasis::CompulsoryCredits, per_source: Vec::new() }
+        ConversionCaps {
+            percent: Decimal::from(35),
+            basis: CapBasis::CompulsoryCredits,
+            per_source: Vec::new(),
+        }
     }
 }
 
@@ -92,7 +96,11 @@ pub struct Programme {
 impl Programme {
     /// The sum of the compulsory courses' credits.
     pub fn compulsory_credits(&self) -> Credits {
-        self.courses.iter().filter(|c| c.compulsory).map(|c| c.credits).sum()
+        self.courses
+            .iter()
+            .filter(|c| c.compulsory)
+            .map(|c| c.credits)
+            .sum()
     }
 
     /// The credits a cap with `basis` and `percent` allows.
@@ -169,11 +177,21 @@ mod tests {
             title: Text2::new("p", "p"),
             level: Level::new(6).unwrap(),
             award_credits: Credits::whole(80),
-            courses: vec![course("A", 40, true), course("B", 20, true), course("C", 20, false)],
+            courses: vec![
+                course("A", 40, true),
+                course("B", 20, true),
+                course("C", 20, false),
+            ],
             caps: ConversionCaps::default(),
         };
         assert_eq!(p.compulsory_credits(), Credits::whole(60));
-        assert_eq!(p.cap_limit(p.caps.basis, p.caps.percent), Credits::whole(21));
-        assert_eq!(p.cap_limit(CapBasis::AwardCredits, Decimal::from(50)), Credits::whole(40));
+        assert_eq!(
+            p.cap_limit(p.caps.basis, p.caps.percent),
+            Credits::whole(21)
+        );
+        assert_eq!(
+            p.cap_limit(CapBasis::AwardCredits, Decimal::from(50)),
+            Credits::whole(40)
+        );
     }
 }

@@ -71,10 +71,15 @@ pub mod day {
                 fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DayText, E> {
                     Ok(DayText(v.to_owned()))
                 }
-                fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DayText, A::Error> {
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<DayText, A::Error> {
                     // toml hands dates over as a one-entry map holding their text.
                     let entry: Option<(String, String)> = map.next_entry()?;
-                    entry.map(|(_, v)| DayText(v)).ok_or_else(|| serde::de::Error::custom("empty date"))
+                    entry
+                        .map(|(_, v)| DayText(v))
+                        .ok_or_else(|| serde::de::Error::custom("empty date"))
                 }
             }
             d.deserialize_any(V)
@@ -96,8 +101,11 @@ pub mod opt_day {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
         let text: Option<super::day::DayText> = Option::deserialize(d)?;
-        text.map(|t| super::day::parse(&t.0).ok_or_else(|| serde::de::Error::custom(format!("not a date: {}", t.0))))
-            .transpose()
+        text.map(|t| {
+            super::day::parse(&t.0)
+                .ok_or_else(|| serde::de::Error::custom(format!("not a date: {}", t.0)))
+        })
+        .transpose()
     }
 }
 
@@ -118,15 +126,20 @@ impl Window {
     /// The window closed on the day before `next_from`, when a new version takes over.
     pub fn closed_before(&self, next_from: Date) -> Window {
         let until = next_from.previous_day().unwrap_or(next_from).max(self.from);
-        Window { from: self.from, until: Some(until) }
+        Window {
+            from: self.from,
+            until: Some(until),
+        }
     }
 }
 
 /// Whether a version with `status` and `window` is in force on `day` (R17): published or
 /// since superseded, and the day within its window.
 pub fn in_force(status: PublicationStatus, window: &Window, day: Date) -> bool {
-    matches!(status, PublicationStatus::Published | PublicationStatus::Superseded)
-        && window.contains(day)
+    matches!(
+        status,
+        PublicationStatus::Published | PublicationStatus::Superseded
+    ) && window.contains(day)
 }
 
 #[cfg(test)]
@@ -137,13 +150,41 @@ mod tests {
     #[test]
     fn r17_in_force_only_when_published_and_within_the_window() {
         let w = Window::new(date!(2026 - 01 - 01), Some(date!(2026 - 12 - 31))).unwrap();
-        assert!(in_force(PublicationStatus::Published, &w, date!(2026 - 06 - 01)));
-        assert!(in_force(PublicationStatus::Published, &w, date!(2026 - 12 - 31)));
-        assert!(!in_force(PublicationStatus::Published, &w, date!(2027 - 01 - 01)));
-        assert!(!in_force(PublicationStatus::Published, &w, date!(2025 - 12 - 31)));
-        assert!(!in_force(PublicationStatus::Draft, &w, date!(2026 - 06 - 01)));
-        assert!(!in_force(PublicationStatus::Withdrawn, &w, date!(2026 - 06 - 01)));
-        assert!(in_force(PublicationStatus::Superseded, &w, date!(2026 - 06 - 01)));
+        assert!(in_force(
+            PublicationStatus::Published,
+            &w,
+            date!(2026 - 06 - 01)
+        ));
+        assert!(in_force(
+            PublicationStatus::Published,
+            &w,
+            date!(2026 - 12 - 31)
+        ));
+        assert!(!in_force(
+            PublicationStatus::Published,
+            &w,
+            date!(2027 - 01 - 01)
+        ));
+        assert!(!in_force(
+            PublicationStatus::Published,
+            &w,
+            date!(2025 - 12 - 31)
+        ));
+        assert!(!in_force(
+            PublicationStatus::Draft,
+            &w,
+            date!(2026 - 06 - 01)
+        ));
+        assert!(!in_force(
+            PublicationStatus::Withdrawn,
+            &w,
+            date!(2026 - 06 - 01)
+        ));
+        assert!(in_force(
+            PublicationStatus::Superseded,
+            &w,
+            date!(2026 - 06 - 01)
+        ));
         assert!(Window::new(date!(2026 - 02 - 01), Some(date!(2026 - 01 - 01))).is_none());
     }
 
@@ -154,7 +195,10 @@ mod tests {
             w: Window,
         }
         let a: T = toml::from_str("w = { from = 2026-01-01, until = \"2026-12-31\" }").unwrap();
-        assert_eq!(a.w, Window::new(date!(2026 - 01 - 01), Some(date!(2026 - 12 - 31))).unwrap());
+        assert_eq!(
+            a.w,
+            Window::new(date!(2026 - 01 - 01), Some(date!(2026 - 12 - 31))).unwrap()
+        );
         let json = serde_json::to_string(&a.w).unwrap();
         assert_eq!(json, r#"{"from":"2026-01-01","until":"2026-12-31"}"#);
         assert!(toml::from_str::<T>("w = { from = \"2026-13-01\" }").is_err());

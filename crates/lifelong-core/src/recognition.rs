@@ -85,14 +85,31 @@ pub enum Miss {
         on: Date,
     },
     /// The unit the standard points at is missing or not in force.
-    UnitNotInForce { unit: String },
-    KindNotAccepted { kind: OutcomeKind },
-    CertificateDiffers { required: String },
-    CertificateLevelTooLow { required: u8, actual: Option<u8> },
-    CourseDiffers { required: String },
+    UnitNotInForce {
+        unit: String,
+    },
+    KindNotAccepted {
+        kind: OutcomeKind,
+    },
+    CertificateDiffers {
+        required: String,
+    },
+    CertificateLevelTooLow {
+        required: u8,
+        actual: Option<u8>,
+    },
+    CourseDiffers {
+        required: String,
+    },
     SourceDiffers,
-    TooFewHours { required: StudyHours, actual: Option<StudyHours> },
-    ScoreTooLow { required: Decimal, actual: Option<Decimal> },
+    TooFewHours {
+        required: StudyHours,
+        actual: Option<StudyHours>,
+    },
+    ScoreTooLow {
+        required: Decimal,
+        actual: Option<Decimal>,
+    },
     NotPassed,
     /// Everything matched, but the basis gives no credits (e.g. no hours on record).
     NoCredits,
@@ -128,7 +145,10 @@ impl Explain for Miss {
             },
             Miss::KindNotAccepted { kind } => match lang {
                 Lang::Zh => format!("该标准不认定“{}”类成果。", kind.label(lang)),
-                Lang::En => format!("The standard does not recognise outcomes of kind “{}”.", kind.label(lang)),
+                Lang::En => format!(
+                    "The standard does not recognise outcomes of kind “{}”.",
+                    kind.label(lang)
+                ),
             },
             Miss::CertificateDiffers { required } => match lang {
                 Lang::Zh => format!("证书代码须为 {required}。"),
@@ -138,30 +158,49 @@ impl Explain for Miss {
                 let actual = actual.map_or(none.to_owned(), |a| a.to_string());
                 match lang {
                     Lang::Zh => format!("证书等级须为{required}级或更高，实际为 {actual}。"),
-                    Lang::En => format!("The certificate must be level {required} or higher; it is {actual}."),
+                    Lang::En => format!(
+                        "The certificate must be level {required} or higher; it is {actual}."
+                    ),
                 }
             }
             Miss::CourseDiffers { required } => match lang {
                 Lang::Zh => format!("课程代码须为 {required}。"),
                 Lang::En => format!("The course code must be {required}."),
             },
-            Miss::SourceDiffers => lang.pick("成果须由标准指定的机构出具。", "The outcome must come from the institution the standard names.").to_owned(),
+            Miss::SourceDiffers => lang
+                .pick(
+                    "成果须由标准指定的机构出具。",
+                    "The outcome must come from the institution the standard names.",
+                )
+                .to_owned(),
             Miss::TooFewHours { required, actual } => {
                 let actual = actual.map_or(none.to_owned(), |a| a.to_string());
                 match lang {
                     Lang::Zh => format!("学时须不少于 {required}，实际为 {actual}。"),
-                    Lang::En => format!("At least {required} study hours are needed; it has {actual}."),
+                    Lang::En => {
+                        format!("At least {required} study hours are needed; it has {actual}.")
+                    }
                 }
             }
             Miss::ScoreTooLow { required, actual } => {
                 let actual = actual.map_or(none.to_owned(), |a| a.normalize().to_string());
                 match lang {
                     Lang::Zh => format!("成绩须不低于 {}，实际为 {actual}。", required.normalize()),
-                    Lang::En => format!("A score of at least {} is needed; it is {actual}.", required.normalize()),
+                    Lang::En => format!(
+                        "A score of at least {} is needed; it is {actual}.",
+                        required.normalize()
+                    ),
                 }
             }
-            Miss::NotPassed => lang.pick("该成果未合格。", "The outcome is not a pass.").to_owned(),
-            Miss::NoCredits => lang.pick("按该标准计算的学分为零。", "The standard grants no credits for it.").to_owned(),
+            Miss::NotPassed => lang
+                .pick("该成果未合格。", "The outcome is not a pass.")
+                .to_owned(),
+            Miss::NoCredits => lang
+                .pick(
+                    "按该标准计算的学分为零。",
+                    "The standard grants no credits for it.",
+                )
+                .to_owned(),
         }
     }
 }
@@ -203,14 +242,26 @@ impl RecognitionDecision {
         match (&self.recognised, lang) {
             (Some(r), Lang::Zh) => format!(
                 "依据认定标准 {}（第{}版）认定为认证单元 {}，{} 学分（{}，第{}级）。",
-                r.standard_code, r.standard_version, r.unit_code, r.credits, r.category.label(lang), r.level
+                r.standard_code,
+                r.standard_version,
+                r.unit_code,
+                r.credits,
+                r.category.label(lang),
+                r.level
             ),
             (Some(r), Lang::En) => format!(
                 "Recognised under standard {} (version {}) as unit {}: {} credits ({}, level {}).",
-                r.standard_code, r.standard_version, r.unit_code, r.credits, r.category.label(lang), r.level
+                r.standard_code,
+                r.standard_version,
+                r.unit_code,
+                r.credits,
+                r.category.label(lang),
+                r.level
             ),
             (None, Lang::Zh) if self.considered.is_empty() => "没有适用于该成果的认定标准。".into(),
-            (None, Lang::En) if self.considered.is_empty() => "No recognition standard applies to this outcome.".into(),
+            (None, Lang::En) if self.considered.is_empty() => {
+                "No recognition standard applies to this outcome.".into()
+            }
             (None, _) => {
                 let reasons: Vec<String> = self
                     .considered
@@ -220,7 +271,11 @@ impl RecognitionDecision {
                         format!("{}: {}", c.standard_code, why.join(" "))
                     })
                     .collect();
-                format!("{} {}", lang.pick("未能认定。", "Not recognised."), reasons.join("; "))
+                format!(
+                    "{} {}",
+                    lang.pick("未能认定。", "Not recognised."),
+                    reasons.join("; ")
+                )
             }
         }
     }
@@ -232,17 +287,24 @@ fn check_criteria(c: &MatchCriteria, o: &Outcome, misses: &mut Vec<Miss>) {
     }
     if let Some(code) = &c.certificate_code {
         if o.certificate_code.as_deref().map(str::trim) != Some(code.as_str()) {
-            misses.push(Miss::CertificateDiffers { required: code.clone() });
+            misses.push(Miss::CertificateDiffers {
+                required: code.clone(),
+            });
         }
     }
     if let Some(required) = c.certificate_level_at_least {
         if o.certificate_level.is_none_or(|l| l > required) {
-            misses.push(Miss::CertificateLevelTooLow { required, actual: o.certificate_level });
+            misses.push(Miss::CertificateLevelTooLow {
+                required,
+                actual: o.certificate_level,
+            });
         }
     }
     if let Some(code) = &c.course_code {
         if o.course_code.as_deref().map(str::trim) != Some(code.as_str()) {
-            misses.push(Miss::CourseDiffers { required: code.clone() });
+            misses.push(Miss::CourseDiffers {
+                required: code.clone(),
+            });
         }
     }
     if let Some(source) = &c.source {
@@ -252,12 +314,18 @@ fn check_criteria(c: &MatchCriteria, o: &Outcome, misses: &mut Vec<Miss>) {
     }
     if let Some(min) = c.min_hours {
         if o.hours.is_none_or(|h| h < min) {
-            misses.push(Miss::TooFewHours { required: min, actual: o.hours });
+            misses.push(Miss::TooFewHours {
+                required: min,
+                actual: o.hours,
+            });
         }
     }
     if let Some(min) = c.min_score {
         if o.score.is_none_or(|s| s < min) {
-            misses.push(Miss::ScoreTooLow { required: min, actual: o.score });
+            misses.push(Miss::ScoreTooLow {
+                required: min,
+                actual: o.score,
+            });
         }
     }
     if c.require_pass && !o.passed {
@@ -296,8 +364,14 @@ pub fn recognise(
             .max_by_key(|u| u.version);
         check_criteria(&s.criteria, outcome, &mut misses);
         let Some(unit) = unit else {
-            misses.push(Miss::UnitNotInForce { unit: s.unit_code.clone() });
-            considered.push(Considered { standard_code: s.code.clone(), standard_version: s.version, misses });
+            misses.push(Miss::UnitNotInForce {
+                unit: s.unit_code.clone(),
+            });
+            considered.push(Considered {
+                standard_code: s.code.clone(),
+                standard_version: s.version,
+                misses,
+            });
             continue;
         };
         let credits = credits_granted(s.basis, unit, outcome, policy);
@@ -305,7 +379,11 @@ pub fn recognise(
             misses.push(Miss::NoCredits);
         }
         if !misses.is_empty() {
-            considered.push(Considered { standard_code: s.code.clone(), standard_version: s.version, misses });
+            considered.push(Considered {
+                standard_code: s.code.clone(),
+                standard_version: s.version,
+                misses,
+            });
             continue;
         }
         let candidate = Recognised {
@@ -319,16 +397,29 @@ pub fn recognise(
         };
         let better = match &best {
             None => true,
-            Some(b) => (candidate.credits, std::cmp::Reverse(&candidate.standard_code))
-                > (b.credits, std::cmp::Reverse(&b.standard_code)),
+            Some(b) => {
+                (
+                    candidate.credits,
+                    std::cmp::Reverse(&candidate.standard_code),
+                ) > (b.credits, std::cmp::Reverse(&b.standard_code))
+            }
         };
         if better {
             best = Some(candidate);
         }
     }
     // Only standards that could have concerned this kind of outcome are worth explaining.
-    considered.retain(|c| !c.misses.iter().any(|m| matches!(m, Miss::KindNotAccepted { .. })));
-    RecognitionDecision { outcome_id: outcome.id.clone(), on, recognised: best, considered }
+    considered.retain(|c| {
+        !c.misses
+            .iter()
+            .any(|m| matches!(m, Miss::KindNotAccepted { .. }))
+    });
+    RecognitionDecision {
+        outcome_id: outcome.id.clone(),
+        on,
+        recognised: best,
+        considered,
+    }
 }
 
 #[cfg(test)]

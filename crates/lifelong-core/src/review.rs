@@ -74,9 +74,18 @@ impl Explain for ReviewError {
     }
     fn message(&self, lang: Lang) -> String {
         let (zh, en) = match self {
-            ReviewError::AlreadyDecided => ("该事项已有审核结论，不能再次审核。", "This item has already been decided."),
-            ReviewError::ReasonRequired => ("请填写理由，申请人将看到它。", "Give a reason; the applicant will read it."),
-            ReviewError::NotOpen => ("该事项已结束，不能再补充材料。", "This item is closed; no more evidence can be added."),
+            ReviewError::AlreadyDecided => (
+                "该事项已有审核结论，不能再次审核。",
+                "This item has already been decided.",
+            ),
+            ReviewError::ReasonRequired => (
+                "请填写理由，申请人将看到它。",
+                "Give a reason; the applicant will read it.",
+            ),
+            ReviewError::NotOpen => (
+                "该事项已结束，不能再补充材料。",
+                "This item is closed; no more evidence can be added.",
+            ),
         };
         lang.pick(zh, en).to_owned()
     }
@@ -127,23 +136,50 @@ mod tests {
 
     #[test]
     fn r15_trusted_deposits_count_at_once_everything_else_waits() {
-        assert_eq!(initial_status(OutcomeOrigin::Deposit, true), OutcomeStatus::Accepted);
-        assert_eq!(initial_status(OutcomeOrigin::Deposit, false), OutcomeStatus::Pending);
-        assert_eq!(initial_status(OutcomeOrigin::Application, true), OutcomeStatus::Pending);
-        assert_eq!(initial_status(OutcomeOrigin::Activity, false), OutcomeStatus::Pending);
+        assert_eq!(
+            initial_status(OutcomeOrigin::Deposit, true),
+            OutcomeStatus::Accepted
+        );
+        assert_eq!(
+            initial_status(OutcomeOrigin::Deposit, false),
+            OutcomeStatus::Pending
+        );
+        assert_eq!(
+            initial_status(OutcomeOrigin::Application, true),
+            OutcomeStatus::Pending
+        );
+        assert_eq!(
+            initial_status(OutcomeOrigin::Activity, false),
+            OutcomeStatus::Pending
+        );
     }
 
     #[test]
     fn r15_a_decided_item_cannot_be_decided_again() {
         use OutcomeStatus as S;
         assert_eq!(S::Pending.review(ReviewAction::Accept, ""), Ok(S::Accepted));
-        assert_eq!(S::Pending.review(ReviewAction::Reject, "证书编号无法核验"), Ok(S::Rejected));
-        assert_eq!(S::Pending.review(ReviewAction::Reject, "  "), Err(ReviewError::ReasonRequired));
-        assert_eq!(S::Pending.review(ReviewAction::RequestEvidence, "请上传证书"), Ok(S::MoreEvidence));
-        assert_eq!(S::MoreEvidence.review(ReviewAction::Accept, ""), Ok(S::Accepted));
+        assert_eq!(
+            S::Pending.review(ReviewAction::Reject, "证书编号无法核验"),
+            Ok(S::Rejected)
+        );
+        assert_eq!(
+            S::Pending.review(ReviewAction::Reject, "  "),
+            Err(ReviewError::ReasonRequired)
+        );
+        assert_eq!(
+            S::Pending.review(ReviewAction::RequestEvidence, "请上传证书"),
+            Ok(S::MoreEvidence)
+        );
+        assert_eq!(
+            S::MoreEvidence.review(ReviewAction::Accept, ""),
+            Ok(S::Accepted)
+        );
         for decided in [S::Accepted, S::Rejected, S::Revoked] {
             for &action in ReviewAction::ALL {
-                assert_eq!(decided.review(action, "x"), Err(ReviewError::AlreadyDecided));
+                assert_eq!(
+                    decided.review(action, "x"),
+                    Err(ReviewError::AlreadyDecided)
+                );
             }
             assert_eq!(decided.evidence_added(), Err(ReviewError::NotOpen));
         }

@@ -61,7 +61,9 @@ pub enum UnitError {
 /// letters, digits, `-`, `_` and `.`.
 pub fn valid_code(code: &str) -> bool {
     (2..=40).contains(&code.len())
-        && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 impl Unit {

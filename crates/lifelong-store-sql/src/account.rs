@@ -349,7 +349,10 @@ impl AccountStore for SqlStore {
             .collect())
     }
 
-    async fn account_ids_by_index(&self, indexes: &[String]) -> StoreResult<Vec<(String, AccountId)>> {
+    async fn account_ids_by_index(
+        &self,
+        indexes: &[String],
+    ) -> StoreResult<Vec<(String, AccountId)>> {
         let mut conn = self.read.acquire().await.map_err(backend)?;
         existing_by_index(&mut conn, indexes).await
     }

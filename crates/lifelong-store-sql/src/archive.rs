@@ -17,14 +17,18 @@ use sqlx::AnyConnection;
 use time::OffsetDateTime;
 
 use crate::audit::insert_audit;
-use crate::codec::{backend, list_placeholders, row_placeholders, ts, RowExt, PARAMS_PER_STATEMENT};
+use crate::codec::{
+    backend, list_placeholders, row_placeholders, ts, RowExt, PARAMS_PER_STATEMENT,
+};
 use crate::SqlStore;
 
 const ENTRY_COLUMNS: &str =
     "account_id, seq, id, kind, reverses, recorded_at, year, category, outcome_kind, body, hash";
 
 fn hash_of(bytes: Vec<u8>, col: &'static str) -> StoreResult<Hash> {
-    bytes.try_into().map_err(|_| StoreError::corrupt(col, "hash is not 32 bytes"))
+    bytes
+        .try_into()
+        .map_err(|_| StoreError::corrupt(col, "hash is not 32 bytes"))
 }
 
 fn entry_from_row(row: &AnyRow) -> StoreResult<ArchiveEntry> {
@@ -36,15 +40,24 @@ fn entry_from_row(row: &AnyRow) -> StoreResult<ArchiveEntry> {
         reverses: row.opt_text("reverses")?.map(EntryId::from_db),
         recorded_at: row.time("recorded_at")?,
         year: row.opt_int("year")?.map(|y| y as i32),
-        category: row.opt_text("category")?.as_deref().and_then(CreditCategory::parse),
-        outcome_kind: row.opt_text("outcome_kind")?.as_deref().and_then(OutcomeKind::parse),
+        category: row
+            .opt_text("category")?
+            .as_deref()
+            .and_then(CreditCategory::parse),
+        outcome_kind: row
+            .opt_text("outcome_kind")?
+            .as_deref()
+            .and_then(OutcomeKind::parse),
         body: row.text("body")?,
         hash: hash_of(row.bytes("hash")?, "hash")?,
     })
 }
 
 /// The heads of these learners' chains (learners without entries are absent).
-async fn load_heads(conn: &mut AnyConnection, accounts: &[&str]) -> StoreResult<HashMap<String, Head>> {
+async fn load_heads(
+    conn: &mut AnyConnection,
+    accounts: &[&str],
+) -> StoreResult<HashMap<String, Head>> {
     let mut heads = HashMap::with_capacity(accounts.len());
     for chunk in accounts.chunks(PARAMS_PER_STATEMENT) {
         let sql = format!(
@@ -56,7 +69,10 @@ async fn load_heads(conn: &mut AnyConnection, accounts: &[&str]) -> StoreResult<
             q = q.bind(*a);
         }
         for row in q.fetch_all(&mut *conn).await.map_err(backend)? {
-            let head = Head { seq: row.int("seq")? as u64, hash: hash_of(row.bytes("hash")?, "hash")? };
+            let head = Head {
+                seq: row.int("seq")? as u64,
+                hash: hash_of(row.bytes("hash")?, "hash")?,
+            };
             heads.insert(row.text("account_id")?, head);
         }
     }
@@ -99,7 +115,9 @@ pub(crate) async fn append_entries_in(
     let recorded_at = ts(now);
     let mut rows = Vec::with_capacity(entries.len());
     for (account, entry) in entries {
-        let head = heads.entry(account.as_str().to_owned()).or_insert(Head::EMPTY);
+        let head = heads
+            .entry(account.as_str().to_owned())
+            .or_insert(Head::EMPTY);
         let seq = head.seq + 1;
         let fields = EntryFields {
             account: account.as_str(),
@@ -113,7 +131,13 @@ pub(crate) async fn append_entries_in(
         let prev = head.hash;
         let hash = fields.hash(&prev);
         *head = Head { seq, hash };
-        rows.push(Row { account: account.as_str(), seq, entry, prev, hash });
+        rows.push(Row {
+            account: account.as_str(),
+            seq,
+            entry,
+            prev,
+            hash,
+        });
     }
     for chunk in rows.chunks(PARAMS_PER_STATEMENT / ENTRY_PARAMS) {
         let sql = format!(
@@ -140,7 +164,9 @@ pub(crate) async fn append_entries_in(
         q.execute(&mut *conn).await.map_err(backend)?;
     }
     for account in &accounts {
-        let Some(head) = heads.get(*account) else { continue };
+        let Some(head) = heads.get(*account) else {
+            continue;
+        };
         let old_seq = before.get(*account).map_or(0, |h| h.seq);
         let done = sqlx::query(
             "INSERT INTO archive_heads (account_id, seq, hash) VALUES ($1, $2, $3) \
@@ -213,8 +239,13 @@ impl ArchiveStore for SqlStore {
             };
         }
         let rows = q.fetch_all(&self.read).await.map_err(backend)?;
-        let entries = rows.iter().map(entry_from_row).collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page::from_overfetch(entries, cursor.limit, |e| e.seq.to_string()))
+        let entries = rows
+            .iter()
+            .map(entry_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page::from_overfetch(entries, cursor.limit, |e| {
+            e.seq.to_string()
+        }))
     }
 
     async fn archive_all(&self, account: &AccountId) -> StoreResult<Vec<ArchiveEntry>> {
@@ -229,12 +260,14 @@ impl ArchiveStore for SqlStore {
     }
 
     async fn archive_entry(&self, id: &EntryId) -> StoreResult<ArchiveEntry> {
-        let row = sqlx::query(&format!("SELECT {ENTRY_COLUMNS} FROM archive_entries WHERE id = $1"))
-            .bind(id.as_str())
-            .fetch_optional(&self.read)
-            .await
-            .map_err(backend)?
-            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM archive_entries WHERE id = $1"
+        ))
+        .bind(id.as_str())
+        .fetch_optional(&self.read)
+        .await
+        .map_err(backend)?
+        .ok_or(StoreError::NotFound)?;
         entry_from_row(&row)
     }
 
@@ -256,9 +289,13 @@ impl ArchiveStore for SqlStore {
         let mut report = VerifyReport::default();
         let mut heads: HashMap<String, Head> = HashMap::new();
         {
-            let mut rows = sqlx::query("SELECT account_id, seq, hash FROM archive_heads").fetch(&self.read);
+            let mut rows =
+                sqlx::query("SELECT account_id, seq, hash FROM archive_heads").fetch(&self.read);
             while let Some(row) = rows.try_next().await.map_err(backend)? {
-                let head = Head { seq: row.int("seq")? as u64, hash: hash_of(row.bytes("hash")?, "hash")? };
+                let head = Head {
+                    seq: row.int("seq")? as u64,
+                    hash: hash_of(row.bytes("hash")?, "hash")?,
+                };
                 heads.insert(row.text("account_id")?, head);
             }
         }
@@ -269,7 +306,10 @@ impl ArchiveStore for SqlStore {
         .fetch(&self.read);
         let mut current: Option<ChainVerifier> = None;
         let mut current_account = String::new();
-        let finish = |v: ChainVerifier, account: &str, heads: &mut HashMap<String, Head>, report: &mut VerifyReport| {
+        let finish = |v: ChainVerifier,
+                      account: &str,
+                      heads: &mut HashMap<String, Head>,
+                      report: &mut VerifyReport| {
             report.chains += 1;
             if let Err(broken) = v.finish(heads.remove(account)) {
                 report.broken.push(broken);
@@ -354,11 +394,16 @@ impl ArchiveStore for SqlStore {
         .map_err(backend)?;
         let mut totals: Vec<CategoryCredits> = CreditCategory::ALL
             .iter()
-            .map(|&category| CategoryCredits { category, credits: Credits::ZERO })
+            .map(|&category| CategoryCredits {
+                category,
+                credits: Credits::ZERO,
+            })
             .collect();
         for (category, units) in rows {
-            let category = CreditCategory::parse(&category).ok_or_else(|| StoreError::corrupt("category", category))?;
-            let credits = Credits::from_units(units).map_err(|e| StoreError::corrupt("credits", e))?;
+            let category = CreditCategory::parse(&category)
+                .ok_or_else(|| StoreError::corrupt("category", category))?;
+            let credits =
+                Credits::from_units(units).map_err(|e| StoreError::corrupt("credits", e))?;
             if let Some(t) = totals.iter_mut().find(|t| t.category == category) {
                 t.credits = credits;
             }

@@ -123,7 +123,11 @@ fn from_json<T: DeserializeOwned>(what: &'static str, text: &str) -> StoreResult
     serde_json::from_str(text).map_err(|e| StoreError::corrupt(what, e))
 }
 
-async fn load_item<T: Item>(conn: &mut AnyConnection, code: &str, version: u32) -> StoreResult<Option<T>> {
+async fn load_item<T: Item>(
+    conn: &mut AnyConnection,
+    code: &str,
+    version: u32,
+) -> StoreResult<Option<T>> {
     let row: Option<(String,)> = sqlx::query_as(&format!(
         "SELECT body FROM {} WHERE code = $1 AND version = $2",
         T::TABLE
@@ -138,17 +142,36 @@ async fn load_item<T: Item>(conn: &mut AnyConnection, code: &str, version: u32) 
 
 /// Writes an item's row: inserts it, or rewrites it in place (the caller has checked that this
 /// is allowed).
-async fn write_item<T: Item>(conn: &mut AnyConnection, item: &mut T, exists: bool) -> StoreResult<()> {
+async fn write_item<T: Item>(
+    conn: &mut AnyConnection,
+    item: &mut T,
+    exists: bool,
+) -> StoreResult<()> {
     let status = item.status_mut().as_str();
     let window = *item.window_mut();
     let extra = item.extra();
     let body = to_json(item)?;
     let now = ts(OffsetDateTime::now_utc());
-    let mut cols = vec!["status", "valid_from", "valid_until", "title_zh", "body", "updated_at"];
+    let mut cols = vec![
+        "status",
+        "valid_from",
+        "valid_until",
+        "title_zh",
+        "body",
+        "updated_at",
+    ];
     cols.extend(extra.iter().map(|(c, _)| *c));
     let sql = if exists {
-        let sets: Vec<String> = cols.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 3)).collect();
-        format!("UPDATE {} SET {} WHERE code = $1 AND version = $2", T::TABLE, sets.join(", "))
+        let sets: Vec<String> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 3))
+            .collect();
+        format!(
+            "UPDATE {} SET {} WHERE code = $1 AND version = $2",
+            T::TABLE,
+            sets.join(", ")
+        )
     } else {
         let params: Vec<String> = (1..=cols.len() + 2).map(|i| format!("${i}")).collect();
         format!(
@@ -179,8 +202,13 @@ async fn write_item<T: Item>(conn: &mut AnyConnection, item: &mut T, exists: boo
 }
 
 /// Adds an item, or changes a draft. Returns whether anything changed.
-async fn put_item<T: Item>(conn: &mut AnyConnection, item: &T, as_draft: bool) -> StoreResult<bool> {
-    let mut item = serde_json::from_str::<T>(&to_json(item)?).map_err(|e| StoreError::Backend(e.to_string()))?;
+async fn put_item<T: Item>(
+    conn: &mut AnyConnection,
+    item: &T,
+    as_draft: bool,
+) -> StoreResult<bool> {
+    let mut item = serde_json::from_str::<T>(&to_json(item)?)
+        .map_err(|e| StoreError::Backend(e.to_string()))?;
     if as_draft {
         *item.status_mut() = PublicationStatus::Draft;
     }
@@ -200,8 +228,15 @@ async fn put_item<T: Item>(conn: &mut AnyConnection, item: &T, as_draft: bool) -
     }
 }
 
-async fn publish_item<T: Item>(conn: &mut AnyConnection, code: &str, version: u32, window: Window) -> StoreResult<()> {
-    let mut item = load_item::<T>(conn, code, version).await?.ok_or(StoreError::NotFound)?;
+async fn publish_item<T: Item>(
+    conn: &mut AnyConnection,
+    code: &str,
+    version: u32,
+    window: Window,
+) -> StoreResult<()> {
+    let mut item = load_item::<T>(conn, code, version)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if *item.status_mut() != PublicationStatus::Draft {
         return Err(StoreError::Conflict("not_a_draft"));
     }
@@ -218,7 +253,9 @@ async fn publish_item<T: Item>(conn: &mut AnyConnection, code: &str, version: u3
     .await
     .map_err(backend)?;
     for (other,) in others {
-        let Ok(other) = u32::try_from(other) else { continue };
+        let Ok(other) = u32::try_from(other) else {
+            continue;
+        };
         if let Some(mut old) = load_item::<T>(conn, code, other).await? {
             *old.status_mut() = PublicationStatus::Superseded;
             let closed = old.window_mut().closed_before(window.from);
@@ -229,7 +266,11 @@ async fn publish_item<T: Item>(conn: &mut AnyConnection, code: &str, version: u3
     Ok(())
 }
 
-async fn list_items<T: Item>(sql: &str, bind: Option<&str>, pool: &sqlx::AnyPool) -> StoreResult<Vec<T>> {
+async fn list_items<T: Item>(
+    sql: &str,
+    bind: Option<&str>,
+    pool: &sqlx::AnyPool,
+) -> StoreResult<Vec<T>> {
     let mut q = sqlx::query_as::<_, (String,)>(sql);
     if let Some(b) = bind {
         q = q.bind(b.to_owned());
@@ -242,13 +283,18 @@ async fn list_items<T: Item>(sql: &str, bind: Option<&str>, pool: &sqlx::AnyPool
         .collect()
 }
 
-async fn institution_by_code(conn: &mut AnyConnection, credit_code: &str) -> StoreResult<InstitutionId> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT id FROM institutions WHERE credit_code = $1")
-        .bind(credit_code)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(backend)?;
-    row.map(|(id,)| InstitutionId::from_db(id)).ok_or(StoreError::NotFound)
+async fn institution_by_code(
+    conn: &mut AnyConnection,
+    credit_code: &str,
+) -> StoreResult<InstitutionId> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM institutions WHERE credit_code = $1")
+            .bind(credit_code)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(backend)?;
+    row.map(|(id,)| InstitutionId::from_db(id))
+        .ok_or(StoreError::NotFound)
 }
 
 /// Adds or replaces a programme; returns whether anything changed.
@@ -307,7 +353,12 @@ fn programme_from_row(row: &sqlx::any::AnyRow) -> StoreResult<StoredProgramme> {
 
 #[async_trait]
 impl CatalogStore for SqlStore {
-    async fn put_framework(&self, framework: &Framework, default: bool, audit: NewAudit) -> StoreResult<()> {
+    async fn put_framework(
+        &self,
+        framework: &Framework,
+        default: bool,
+        audit: NewAudit,
+    ) -> StoreResult<()> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         if default {
             sqlx::query("UPDATE frameworks SET is_default = 0")
@@ -331,10 +382,11 @@ impl CatalogStore for SqlStore {
     }
 
     async fn default_framework(&self) -> StoreResult<Option<Framework>> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT body FROM frameworks WHERE is_default = 1")
-            .fetch_optional(&self.read)
-            .await
-            .map_err(backend)?;
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT body FROM frameworks WHERE is_default = 1")
+                .fetch_optional(&self.read)
+                .await
+                .map_err(backend)?;
         row.map(|(b,)| from_json("frameworks", &b)).transpose()
     }
 
@@ -342,7 +394,11 @@ impl CatalogStore for SqlStore {
         list_items_framework(&self.read).await
     }
 
-    async fn import_catalog(&self, catalog: &Catalog, audit: NewAudit) -> StoreResult<ImportCounts> {
+    async fn import_catalog(
+        &self,
+        catalog: &Catalog,
+        audit: NewAudit,
+    ) -> StoreResult<ImportCounts> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         let mut counts = ImportCounts::default();
         let mut count = |changed: bool| {
@@ -376,7 +432,11 @@ impl CatalogStore for SqlStore {
         tx.commit().await.map_err(backend)
     }
 
-    async fn save_standard(&self, standard: &RecognitionStandard, audit: NewAudit) -> StoreResult<()> {
+    async fn save_standard(
+        &self,
+        standard: &RecognitionStandard,
+        audit: NewAudit,
+    ) -> StoreResult<()> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         put_item(&mut tx, standard, true).await?;
         insert_audit(&mut tx, &audit).await?;
@@ -390,12 +450,23 @@ impl CatalogStore for SqlStore {
         tx.commit().await.map_err(backend)
     }
 
-    async fn publish(&self, what: Versioned, code: &str, version: u32, window: Window, audit: NewAudit) -> StoreResult<()> {
+    async fn publish(
+        &self,
+        what: Versioned,
+        code: &str,
+        version: u32,
+        window: Window,
+        audit: NewAudit,
+    ) -> StoreResult<()> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         match what {
             Versioned::Unit => publish_item::<Unit>(&mut tx, code, version, window).await?,
-            Versioned::Standard => publish_item::<RecognitionStandard>(&mut tx, code, version, window).await?,
-            Versioned::Rule => publish_item::<ConversionRule>(&mut tx, code, version, window).await?,
+            Versioned::Standard => {
+                publish_item::<RecognitionStandard>(&mut tx, code, version, window).await?
+            }
+            Versioned::Rule => {
+                publish_item::<ConversionRule>(&mut tx, code, version, window).await?
+            }
         }
         insert_audit(&mut tx, &audit).await?;
         tx.commit().await.map_err(backend)
@@ -412,12 +483,24 @@ impl CatalogStore for SqlStore {
                 )
                 .await
             }
-            None => list_items("SELECT body FROM units ORDER BY code, version", None, &self.read).await,
+            None => {
+                list_items(
+                    "SELECT body FROM units ORDER BY code, version",
+                    None,
+                    &self.read,
+                )
+                .await
+            }
         }
     }
 
     async fn standards(&self) -> StoreResult<Vec<RecognitionStandard>> {
-        list_items("SELECT body FROM standards ORDER BY code, version", None, &self.read).await
+        list_items(
+            "SELECT body FROM standards ORDER BY code, version",
+            None,
+            &self.read,
+        )
+        .await
     }
 
     async fn rules(&self, programme: Option<&str>) -> StoreResult<Vec<ConversionRule>> {
@@ -442,16 +525,20 @@ impl CatalogStore for SqlStore {
     }
 
     async fn programme(&self, code: &str) -> StoreResult<StoredProgramme> {
-        let row = sqlx::query("SELECT body, institution_id, updated_at FROM programmes WHERE code = $1")
-            .bind(code)
-            .fetch_optional(&self.read)
-            .await
-            .map_err(backend)?
-            .ok_or(StoreError::NotFound)?;
+        let row =
+            sqlx::query("SELECT body, institution_id, updated_at FROM programmes WHERE code = $1")
+                .bind(code)
+                .fetch_optional(&self.read)
+                .await
+                .map_err(backend)?
+                .ok_or(StoreError::NotFound)?;
         programme_from_row(&row)
     }
 
-    async fn programmes(&self, institution: Option<&InstitutionId>) -> StoreResult<Vec<StoredProgramme>> {
+    async fn programmes(
+        &self,
+        institution: Option<&InstitutionId>,
+    ) -> StoreResult<Vec<StoredProgramme>> {
         let rows = match institution {
             Some(i) => {
                 sqlx::query("SELECT body, institution_id, updated_at FROM programmes WHERE institution_id = $1 ORDER BY code")
@@ -470,10 +557,11 @@ impl CatalogStore for SqlStore {
     }
 
     async fn calendar(&self) -> StoreResult<WorkCalendar> {
-        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT day, working FROM calendar_days ORDER BY day")
-            .fetch_all(&self.read)
-            .await
-            .map_err(backend)?;
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT day, working FROM calendar_days ORDER BY day")
+                .fetch_all(&self.read)
+                .await
+                .map_err(backend)?;
         let days = rows
             .into_iter()
             .map(|(d, w)| Ok((parse_date(&d)?, w != 0)))
@@ -481,7 +569,13 @@ impl CatalogStore for SqlStore {
         Ok(WorkCalendar::new(days))
     }
 
-    async fn set_calendar_day(&self, day: Date, working: Option<bool>, note: &str, audit: NewAudit) -> StoreResult<()> {
+    async fn set_calendar_day(
+        &self,
+        day: Date,
+        working: Option<bool>,
+        note: &str,
+        audit: NewAudit,
+    ) -> StoreResult<()> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         match working {
             Some(w) => {
@@ -510,9 +604,12 @@ impl CatalogStore for SqlStore {
 }
 
 async fn list_items_framework(pool: &sqlx::AnyPool) -> StoreResult<Vec<Framework>> {
-    let rows: Vec<(String,)> = sqlx::query_as("SELECT body FROM frameworks ORDER BY is_default DESC, code")
-        .fetch_all(pool)
-        .await
-        .map_err(backend)?;
-    rows.into_iter().map(|(b,)| from_json("frameworks", &b)).collect()
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT body FROM frameworks ORDER BY is_default DESC, code")
+            .fetch_all(pool)
+            .await
+            .map_err(backend)?;
+    rows.into_iter()
+        .map(|(b,)| from_json("frameworks", &b))
+        .collect()
 }

@@ -123,7 +123,10 @@ pub fn row_placeholders(rows: usize, cols: usize) -> String {
 
 /// `$1,$2,…,$n`, for an `IN (…)` list.
 pub fn list_placeholders(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Maps any other database error.

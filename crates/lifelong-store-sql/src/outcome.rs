@@ -22,8 +22,8 @@ use time::OffsetDateTime;
 use crate::archive::append_entries_in;
 use crate::audit::insert_audit;
 use crate::codec::{
-    backend, conflict_on_unique, date, list_placeholders, parse_date, row_placeholders, ts,
-    RowExt, PARAMS_PER_STATEMENT,
+    backend, conflict_on_unique, date, list_placeholders, parse_date, row_placeholders, ts, RowExt,
+    PARAMS_PER_STATEMENT,
 };
 use crate::SqlStore;
 
@@ -38,9 +38,14 @@ fn outcome_from_row(row: &AnyRow) -> StoreResult<StoredOutcome> {
         external_id: row.opt_text("external_id")?,
         origin: row.parsed("origin", OutcomeOrigin::parse)?,
         status: row.parsed("status", OutcomeStatus::parse)?,
-        outcome: serde_json::from_str(&row.text("body")?).map_err(|e| StoreError::corrupt("body", e))?,
+        outcome: serde_json::from_str(&row.text("body")?)
+            .map_err(|e| StoreError::corrupt("body", e))?,
         submitted_at: row.time("submitted_at")?,
-        due_on: row.opt_text("due_on")?.as_deref().map(parse_date).transpose()?,
+        due_on: row
+            .opt_text("due_on")?
+            .as_deref()
+            .map(parse_date)
+            .transpose()?,
         decided_at: row.opt_time("decided_at")?,
         decided_by: row.opt_text("decided_by")?.map(UserId::from_db),
         decision_note: row.opt_text("decision_note")?,
@@ -60,9 +65,13 @@ fn recognition_from_row(row: &AnyRow) -> StoreResult<StoredRecognition> {
         standard_version: row.int("standard_version")? as u32,
         unit_code: row.text("unit_code")?,
         unit_version: row.int("unit_version")? as u32,
-        credits: Credits::from_units(row.int("credits")?).map_err(|e| StoreError::corrupt("credits", e))?,
+        credits: Credits::from_units(row.int("credits")?)
+            .map_err(|e| StoreError::corrupt("credits", e))?,
         category: row.parsed("category", CreditCategory::parse)?,
-        level: u8::try_from(level).ok().and_then(Level::new).ok_or_else(|| StoreError::corrupt("level", level))?,
+        level: u8::try_from(level)
+            .ok()
+            .and_then(Level::new)
+            .ok_or_else(|| StoreError::corrupt("level", level))?,
         recognised_on: parse_date(&row.text("recognised_on")?)?,
         explanation: row.text("explanation")?,
         entry_id: EntryId::from_db(row.text("entry_id")?),
@@ -70,12 +79,14 @@ fn recognition_from_row(row: &AnyRow) -> StoreResult<StoredRecognition> {
 }
 
 async fn load_outcome(conn: &mut AnyConnection, id: &OutcomeId) -> StoreResult<StoredOutcome> {
-    let row = sqlx::query(&format!("SELECT {OUTCOME_COLUMNS} FROM outcomes WHERE id = $1"))
-        .bind(id.as_str())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(backend)?
-        .ok_or(StoreError::NotFound)?;
+    let row = sqlx::query(&format!(
+        "SELECT {OUTCOME_COLUMNS} FROM outcomes WHERE id = $1"
+    ))
+    .bind(id.as_str())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(backend)?
+    .ok_or(StoreError::NotFound)?;
     outcome_from_row(&row)
 }
 
@@ -92,7 +103,8 @@ async fn insert_outcomes(conn: &mut AnyConnection, outcomes: &[&NewOutcome]) -> 
         );
         let mut q = sqlx::query(&sql);
         for o in chunk {
-            let body = serde_json::to_string(&o.outcome).map_err(|e| StoreError::Backend(e.to_string()))?;
+            let body = serde_json::to_string(&o.outcome)
+                .map_err(|e| StoreError::Backend(e.to_string()))?;
             let counts = o.status == OutcomeStatus::Accepted;
             q = q
                 .bind(o.id.as_str())
@@ -114,14 +126,19 @@ async fn insert_outcomes(conn: &mut AnyConnection, outcomes: &[&NewOutcome]) -> 
                 .bind(counts.then(|| now.clone()))
                 .bind(o.entry.as_ref().map(|e| e.id.as_str().to_owned()));
         }
-        q.execute(&mut *conn).await.map_err(conflict_on_unique("outcome_exists"))?;
+        q.execute(&mut *conn)
+            .await
+            .map_err(conflict_on_unique("outcome_exists"))?;
     }
     Ok(())
 }
 
 const RECOGNITION_PARAMS: usize = 15;
 
-async fn insert_recognitions(conn: &mut AnyConnection, items: &[(&AccountId, &OutcomeId, &NewRecognition)]) -> StoreResult<()> {
+async fn insert_recognitions(
+    conn: &mut AnyConnection,
+    items: &[(&AccountId, &OutcomeId, &NewRecognition)],
+) -> StoreResult<()> {
     for chunk in items.chunks(PARAMS_PER_STATEMENT / RECOGNITION_PARAMS) {
         let sql = format!(
             "INSERT INTO recognitions (id, account_id, outcome_id, certificate_no, standard_code, \
@@ -148,12 +165,18 @@ async fn insert_recognitions(conn: &mut AnyConnection, items: &[(&AccountId, &Ou
                 .bind(r.entry.id.as_str())
                 .bind(None::<String>);
         }
-        q.execute(&mut *conn).await.map_err(conflict_on_unique("recognition_exists"))?;
+        q.execute(&mut *conn)
+            .await
+            .map_err(conflict_on_unique("recognition_exists"))?;
     }
     Ok(())
 }
 
-async fn insert_evidence(conn: &mut AnyConnection, outcome: &OutcomeId, evidence: &[NewEvidence]) -> StoreResult<()> {
+async fn insert_evidence(
+    conn: &mut AnyConnection,
+    outcome: &OutcomeId,
+    evidence: &[NewEvidence],
+) -> StoreResult<()> {
     let now = ts(OffsetDateTime::now_utc());
     for e in evidence {
         sqlx::query(
@@ -175,7 +198,13 @@ async fn insert_evidence(conn: &mut AnyConnection, outcome: &OutcomeId, evidence
     Ok(())
 }
 
-async fn insert_event(conn: &mut AnyConnection, outcome: &OutcomeId, actor: Option<&UserId>, action: &str, note: &str) -> StoreResult<()> {
+async fn insert_event(
+    conn: &mut AnyConnection,
+    outcome: &OutcomeId,
+    actor: Option<&UserId>,
+    action: &str,
+    note: &str,
+) -> StoreResult<()> {
     sqlx::query("INSERT INTO review_events (id, outcome_id, at, actor, action, note) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(uuid::Uuid::now_v7().to_string())
         .bind(outcome.as_str())
@@ -190,32 +219,50 @@ async fn insert_event(conn: &mut AnyConnection, outcome: &OutcomeId, actor: Opti
 }
 
 /// The external ids among `ids` an institution has already deposited.
-async fn existing_external_ids(conn: &mut AnyConnection, institution: &str, ids: &[&str]) -> StoreResult<HashSet<String>> {
+async fn existing_external_ids(
+    conn: &mut AnyConnection,
+    institution: &str,
+    ids: &[&str],
+) -> StoreResult<HashSet<String>> {
     let mut found = HashSet::new();
     for chunk in ids.chunks(PARAMS_PER_STATEMENT - 1) {
         let sql = format!(
             "SELECT external_id FROM outcomes WHERE institution_id = $1 AND external_id IN ({})",
-            list_placeholders(chunk.len() + 1).split_once(',').map_or(String::new(), |(_, rest)| rest.to_owned())
+            list_placeholders(chunk.len() + 1)
+                .split_once(',')
+                .map_or(String::new(), |(_, rest)| rest.to_owned())
         );
         let mut q = sqlx::query_as::<_, (String,)>(&sql).bind(institution);
         for id in chunk {
             q = q.bind(*id);
         }
-        found.extend(q.fetch_all(&mut *conn).await.map_err(backend)?.into_iter().map(|(e,)| e));
+        found.extend(
+            q.fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?
+                .into_iter()
+                .map(|(e,)| e),
+        );
     }
     Ok(found)
 }
 
 #[async_trait]
 impl OutcomeStore for SqlStore {
-    async fn deposit_outcomes(&self, outcomes: Vec<NewOutcome>, upload: Option<&UploadId>, audit: NewAudit) -> StoreResult<DepositCounts> {
+    async fn deposit_outcomes(
+        &self,
+        outcomes: Vec<NewOutcome>,
+        upload: Option<&UploadId>,
+        audit: NewAudit,
+    ) -> StoreResult<DepositCounts> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         if let Some(upload) = upload {
-            let row: Option<(String, String)> = sqlx::query_as("SELECT status, purpose FROM uploads WHERE id = $1")
-                .bind(upload.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(backend)?;
+            let row: Option<(String, String)> =
+                sqlx::query_as("SELECT status, purpose FROM uploads WHERE id = $1")
+                    .bind(upload.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(backend)?;
             let (status, purpose) = row.ok_or(StoreError::NotFound)?;
             if purpose != UploadPurpose::Outcomes.as_str() {
                 return Err(StoreError::NotFound);
@@ -229,7 +276,10 @@ impl OutcomeStore for SqlStore {
         let mut by_institution: HashMap<&str, Vec<&str>> = HashMap::new();
         for o in &outcomes {
             if let (Some(i), Some(e)) = (&o.institution_id, &o.external_id) {
-                by_institution.entry(i.as_str()).or_default().push(e.as_str());
+                by_institution
+                    .entry(i.as_str())
+                    .or_default()
+                    .push(e.as_str());
             }
         }
         let mut taken: HashSet<(String, String)> = HashSet::new();
@@ -294,12 +344,20 @@ impl OutcomeStore for SqlStore {
         load_outcome(&mut conn, id).await
     }
 
-    async fn deposited_external_ids(&self, institution: &InstitutionId, ids: &[&str]) -> StoreResult<HashSet<String>> {
+    async fn deposited_external_ids(
+        &self,
+        institution: &InstitutionId,
+        ids: &[&str],
+    ) -> StoreResult<HashSet<String>> {
         let mut conn = self.read.acquire().await.map_err(backend)?;
         existing_external_ids(&mut conn, institution.as_str(), ids).await
     }
 
-    async fn outcome_by_external_id(&self, institution: &InstitutionId, external_id: &str) -> StoreResult<Option<StoredOutcome>> {
+    async fn outcome_by_external_id(
+        &self,
+        institution: &InstitutionId,
+        external_id: &str,
+    ) -> StoreResult<Option<StoredOutcome>> {
         let row = sqlx::query(&format!(
             "SELECT {OUTCOME_COLUMNS} FROM outcomes WHERE institution_id = $1 AND external_id = $2"
         ))
@@ -322,7 +380,11 @@ impl OutcomeStore for SqlStore {
         rows.iter().map(outcome_from_row).collect()
     }
 
-    async fn review_queue(&self, filter: &QueueFilter, cursor: &Cursor) -> StoreResult<Page<StoredOutcome>> {
+    async fn review_queue(
+        &self,
+        filter: &QueueFilter,
+        cursor: &Cursor,
+    ) -> StoreResult<Page<StoredOutcome>> {
         let statuses: Vec<OutcomeStatus> = if filter.statuses.is_empty() {
             vec![OutcomeStatus::Pending, OutcomeStatus::MoreEvidence]
         } else {
@@ -346,21 +408,35 @@ impl OutcomeStore for SqlStore {
             binds.push(due.to_owned());
             binds.push(id.to_owned());
             let (d, i) = (binds.len() - 1, binds.len());
-            sql.push_str(&format!(" AND (COALESCE(due_on, '') > ${d} OR (COALESCE(due_on, '') = ${d} AND id > ${i}))"));
+            sql.push_str(&format!(
+                " AND (COALESCE(due_on, '') > ${d} OR (COALESCE(due_on, '') = ${d} AND id > ${i}))"
+            ));
         }
-        sql.push_str(&format!(" ORDER BY COALESCE(due_on, ''), id LIMIT {}", cursor.limit + 1));
+        sql.push_str(&format!(
+            " ORDER BY COALESCE(due_on, ''), id LIMIT {}",
+            cursor.limit + 1
+        ));
         let mut q = sqlx::query(&sql);
         for b in &binds {
             q = q.bind(b.as_str());
         }
         let rows = q.fetch_all(&self.read).await.map_err(backend)?;
-        let items = rows.iter().map(outcome_from_row).collect::<StoreResult<Vec<_>>>()?;
+        let items = rows
+            .iter()
+            .map(outcome_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
         Ok(Page::from_overfetch(items, cursor.limit, |o| {
             format!("{}|{}", o.due_on.map(date).unwrap_or_default(), o.id)
         }))
     }
 
-    async fn decide_outcome(&self, id: &OutcomeId, version: i64, decision: OutcomeDecision, audit: NewAudit) -> StoreResult<StoredOutcome> {
+    async fn decide_outcome(
+        &self,
+        id: &OutcomeId,
+        version: i64,
+        decision: OutcomeDecision,
+        audit: NewAudit,
+    ) -> StoreResult<StoredOutcome> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         let now = ts(OffsetDateTime::now_utc());
         let finished = decision.to != OutcomeStatus::MoreEvidence;
@@ -395,13 +471,25 @@ impl OutcomeStore for SqlStore {
         if let Some(r) = &decision.recognition {
             insert_recognitions(&mut tx, &[(&stored.account_id, &stored.id, r)]).await?;
         }
-        insert_event(&mut tx, id, decision.decided_by.as_ref(), decision.to.as_str(), &decision.note).await?;
+        insert_event(
+            &mut tx,
+            id,
+            decision.decided_by.as_ref(),
+            decision.to.as_str(),
+            &decision.note,
+        )
+        .await?;
         insert_audit(&mut tx, &audit).await?;
         tx.commit().await.map_err(backend)?;
         Ok(stored)
     }
 
-    async fn add_evidence(&self, id: &OutcomeId, evidence: Vec<NewEvidence>, audit: NewAudit) -> StoreResult<StoredOutcome> {
+    async fn add_evidence(
+        &self,
+        id: &OutcomeId,
+        evidence: Vec<NewEvidence>,
+        audit: NewAudit,
+    ) -> StoreResult<StoredOutcome> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         let done = sqlx::query(
             "UPDATE outcomes SET status = 'pending', version = version + 1 \
@@ -417,7 +505,14 @@ impl OutcomeStore for SqlStore {
         }
         insert_evidence(&mut tx, id, &evidence).await?;
         let names: Vec<&str> = evidence.iter().map(|e| e.file_name.as_str()).collect();
-        insert_event(&mut tx, id, audit.actor.as_ref(), "evidence_added", &names.join(", ")).await?;
+        insert_event(
+            &mut tx,
+            id,
+            audit.actor.as_ref(),
+            "evidence_added",
+            &names.join(", "),
+        )
+        .await?;
         insert_audit(&mut tx, &audit).await?;
         let stored = load_outcome(&mut tx, id).await?;
         tx.commit().await.map_err(backend)?;
@@ -450,13 +545,21 @@ impl OutcomeStore for SqlStore {
     }
 
     async fn review_events(&self, outcome: &OutcomeId) -> StoreResult<Vec<ReviewEvent>> {
-        let rows = sqlx::query("SELECT at, action, note FROM review_events WHERE outcome_id = $1 ORDER BY at, id")
-            .bind(outcome.as_str())
-            .fetch_all(&self.read)
-            .await
-            .map_err(backend)?;
+        let rows = sqlx::query(
+            "SELECT at, action, note FROM review_events WHERE outcome_id = $1 ORDER BY at, id",
+        )
+        .bind(outcome.as_str())
+        .fetch_all(&self.read)
+        .await
+        .map_err(backend)?;
         rows.iter()
-            .map(|r| Ok(ReviewEvent { at: r.time("at")?, action: r.text("action")?, note: r.text("note")? }))
+            .map(|r| {
+                Ok(ReviewEvent {
+                    at: r.time("at")?,
+                    action: r.text("action")?,
+                    note: r.text("note")?,
+                })
+            })
             .collect()
     }
 
@@ -479,7 +582,10 @@ impl OutcomeStore for SqlStore {
         recognition_from_row(&row)
     }
 
-    async fn recognition_by_certificate(&self, certificate_no: &str) -> StoreResult<StoredRecognition> {
+    async fn recognition_by_certificate(
+        &self,
+        certificate_no: &str,
+    ) -> StoreResult<StoredRecognition> {
         let row = sqlx::query("SELECT * FROM recognitions WHERE certificate_no = $1")
             .bind(certificate_no)
             .fetch_optional(&self.read)

@@ -2,6 +2,8 @@
 //! is caught by verification, which names the first broken link. Runs on SQLite, and on
 //! PostgreSQL when `TEST_DATABASE_URL` is set.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use lifelong_core::account::AccountOrigin;
 use lifelong_core::archive::{BreakReason, EntryKind};
 use lifelong_core::id_number::Gender;
@@ -29,7 +31,11 @@ async fn seed(store: &TestStore) -> AccountId {
     let new = NewAccount {
         id: account.clone(),
         name: PersonName::parse("李四").unwrap(),
-        id_number: SealedPii { sealed: vec![0], index: "idx".into(), masked: "310***********123X".into() },
+        id_number: SealedPii {
+            sealed: vec![0],
+            index: "idx".into(),
+            masked: "310***********123X".into(),
+        },
         birth_date: time::macros::date!(1980 - 01 - 01),
         gender: Gender::Male,
         mobile: None,
@@ -49,7 +55,10 @@ async fn seed(store: &TestStore) -> AccountId {
             outcome_kind: None,
         })
         .collect();
-    store.append_entries(&account, entries, audit()).await.unwrap();
+    store
+        .append_entries(&account, entries, audit())
+        .await
+        .unwrap();
     assert!(store.verify_archive().await.unwrap().broken.is_empty());
     account
 }
@@ -57,10 +66,19 @@ async fn seed(store: &TestStore) -> AccountId {
 /// Lifts the append-only guard, as an attacker with database access would.
 async fn drop_guard(store: &TestStore) {
     if store.url().starts_with("sqlite") {
-        store.execute_raw("DROP TRIGGER archive_entries_no_update").await.unwrap();
-        store.execute_raw("DROP TRIGGER archive_entries_no_delete").await.unwrap();
+        store
+            .execute_raw("DROP TRIGGER archive_entries_no_update")
+            .await
+            .unwrap();
+        store
+            .execute_raw("DROP TRIGGER archive_entries_no_delete")
+            .await
+            .unwrap();
     } else {
-        store.execute_raw("DROP TRIGGER archive_entries_no_change ON archive_entries").await.unwrap();
+        store
+            .execute_raw("DROP TRIGGER archive_entries_no_change ON archive_entries")
+            .await
+            .unwrap();
     }
 }
 
@@ -68,7 +86,10 @@ async fn tampering_is_caught(store: Option<TestStore>) {
     let Some(store) = store else { return };
     seed(&store).await;
     // The guard refuses changes while it stands.
-    assert!(store.execute_raw("UPDATE archive_entries SET body = '{}' WHERE seq = 3").await.is_err());
+    assert!(store
+        .execute_raw("UPDATE archive_entries SET body = '{}' WHERE seq = 3")
+        .await
+        .is_err());
     drop_guard(&store).await;
     let changed = store
         .execute_raw("UPDATE archive_entries SET body = '{\"credits\":\"30\"}' WHERE seq = 3")
@@ -86,12 +107,25 @@ async fn removal_is_caught(store: Option<TestStore>) {
     let Some(store) = store else { return };
     seed(&store).await;
     drop_guard(&store).await;
-    store.execute_raw("DELETE FROM archive_entries WHERE seq = 5").await.unwrap();
+    store
+        .execute_raw("DELETE FROM archive_entries WHERE seq = 5")
+        .await
+        .unwrap();
     let report = store.verify_archive().await.unwrap();
-    assert_eq!(report.broken[0].reason, BreakReason::HeadMismatch, "cut off the end");
-    store.execute_raw("DELETE FROM archive_entries WHERE seq = 2").await.unwrap();
+    assert_eq!(
+        report.broken[0].reason,
+        BreakReason::HeadMismatch,
+        "cut off the end"
+    );
+    store
+        .execute_raw("DELETE FROM archive_entries WHERE seq = 2")
+        .await
+        .unwrap();
     let report = store.verify_archive().await.unwrap();
-    assert_eq!((report.broken[0].seq, report.broken[0].reason), (3, BreakReason::SeqGap));
+    assert_eq!(
+        (report.broken[0].seq, report.broken[0].reason),
+        (3, BreakReason::SeqGap)
+    );
 }
 
 #[tokio::test]

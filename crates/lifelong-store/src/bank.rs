@@ -64,7 +64,12 @@ pub struct StoredProgramme {
 #[async_trait]
 pub trait CatalogStore {
     /// Adds or replaces a framework; `default` makes it the one levels refer to.
-    async fn put_framework(&self, framework: &Framework, default: bool, audit: NewAudit) -> StoreResult<()>;
+    async fn put_framework(
+        &self,
+        framework: &Framework,
+        default: bool,
+        audit: NewAudit,
+    ) -> StoreResult<()>;
     /// The default framework, if one is set.
     async fn default_framework(&self) -> StoreResult<Option<Framework>>;
     async fn frameworks(&self) -> StoreResult<Vec<Framework>>;
@@ -72,18 +77,30 @@ pub trait CatalogStore {
     /// Adds every item of `catalog` that is not present. A published version that exists with
     /// different content is `Conflict("published_version_immutable")`; nothing is written then.
     /// Programmes name their institution by credit code: `NotFound` when it is unknown.
-    async fn import_catalog(&self, catalog: &Catalog, audit: NewAudit) -> StoreResult<ImportCounts>;
+    async fn import_catalog(&self, catalog: &Catalog, audit: NewAudit)
+        -> StoreResult<ImportCounts>;
 
     /// Saves a draft unit: a new code or version, or a change to an existing draft.
     /// `Conflict("published_version_immutable")` for a published one.
     async fn save_unit(&self, unit: &Unit, audit: NewAudit) -> StoreResult<()>;
-    async fn save_standard(&self, standard: &RecognitionStandard, audit: NewAudit) -> StoreResult<()>;
+    async fn save_standard(
+        &self,
+        standard: &RecognitionStandard,
+        audit: NewAudit,
+    ) -> StoreResult<()>;
     async fn save_rule(&self, rule: &ConversionRule, audit: NewAudit) -> StoreResult<()>;
 
     /// Publishes a draft with its window. The code's earlier published version, if any, is
     /// superseded: its window closes the day before this one starts.
     /// `Conflict("not_a_draft")` when it is not a draft.
-    async fn publish(&self, what: Versioned, code: &str, version: u32, window: Window, audit: NewAudit) -> StoreResult<()>;
+    async fn publish(
+        &self,
+        what: Versioned,
+        code: &str,
+        version: u32,
+        window: Window,
+        audit: NewAudit,
+    ) -> StoreResult<()>;
 
     /// Units, newest version last; `query` matches code or Chinese title.
     async fn units(&self, query: Option<&str>) -> StoreResult<Vec<Unit>>;
@@ -95,11 +112,20 @@ pub trait CatalogStore {
     async fn save_programme(&self, programme: &Programme, audit: NewAudit) -> StoreResult<()>;
     async fn programme(&self, code: &str) -> StoreResult<StoredProgramme>;
     /// Programmes, of one institution when given.
-    async fn programmes(&self, institution: Option<&InstitutionId>) -> StoreResult<Vec<StoredProgramme>>;
+    async fn programmes(
+        &self,
+        institution: Option<&InstitutionId>,
+    ) -> StoreResult<Vec<StoredProgramme>>;
 
     async fn calendar(&self) -> StoreResult<WorkCalendar>;
     /// Sets a day as worked (`Some(true)`), off (`Some(false)`), or back to the weekday rule.
-    async fn set_calendar_day(&self, day: Date, working: Option<bool>, note: &str, audit: NewAudit) -> StoreResult<()>;
+    async fn set_calendar_day(
+        &self,
+        day: Date,
+        working: Option<bool>,
+        note: &str,
+        audit: NewAudit,
+    ) -> StoreResult<()>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,12 +190,22 @@ pub struct CategoryCredits {
 #[async_trait]
 pub trait ArchiveStore {
     /// A page of a learner's entries, newest first. The cursor is the sequence number.
-    async fn archive_page(&self, account: &AccountId, filter: &ArchiveFilter, cursor: &Cursor) -> StoreResult<Page<ArchiveEntry>>;
+    async fn archive_page(
+        &self,
+        account: &AccountId,
+        filter: &ArchiveFilter,
+        cursor: &Cursor,
+    ) -> StoreResult<Page<ArchiveEntry>>;
     /// All of a learner's entries, oldest first (for download).
     async fn archive_all(&self, account: &AccountId) -> StoreResult<Vec<ArchiveEntry>>;
     async fn archive_entry(&self, id: &EntryId) -> StoreResult<ArchiveEntry>;
     /// Appends entries to one learner's chain, in one transaction, with the audit record.
-    async fn append_entries(&self, account: &AccountId, entries: Vec<NewEntry>, audit: NewAudit) -> StoreResult<Vec<ArchiveEntry>>;
+    async fn append_entries(
+        &self,
+        account: &AccountId,
+        entries: Vec<NewEntry>,
+        audit: NewAudit,
+    ) -> StoreResult<Vec<ArchiveEntry>>;
     /// Recomputes every chain and compares it with the stored hashes and heads (R8).
     async fn verify_archive(&self) -> StoreResult<VerifyReport>;
     /// Credits by category from a learner's standing recognitions.
@@ -328,26 +364,57 @@ pub trait OutcomeStore {
     /// deposited is left alone and counted as unchanged; so is a repeat inside `outcomes`.
     /// With `upload`, the deposit confirms that outcomes upload, in the same transaction:
     /// `Conflict("upload_already_committed")` the second time.
-    async fn deposit_outcomes(&self, outcomes: Vec<NewOutcome>, upload: Option<&UploadId>, audit: NewAudit) -> StoreResult<DepositCounts>;
+    async fn deposit_outcomes(
+        &self,
+        outcomes: Vec<NewOutcome>,
+        upload: Option<&UploadId>,
+        audit: NewAudit,
+    ) -> StoreResult<DepositCounts>;
     async fn outcome(&self, id: &OutcomeId) -> StoreResult<StoredOutcome>;
     /// The external ids among `ids` the institution has deposited.
-    async fn deposited_external_ids(&self, institution: &InstitutionId, ids: &[&str]) -> StoreResult<std::collections::HashSet<String>>;
+    async fn deposited_external_ids(
+        &self,
+        institution: &InstitutionId,
+        ids: &[&str],
+    ) -> StoreResult<std::collections::HashSet<String>>;
     /// The outcome an institution deposited under an external id, if any.
-    async fn outcome_by_external_id(&self, institution: &InstitutionId, external_id: &str) -> StoreResult<Option<StoredOutcome>>;
+    async fn outcome_by_external_id(
+        &self,
+        institution: &InstitutionId,
+        external_id: &str,
+    ) -> StoreResult<Option<StoredOutcome>>;
     /// A learner's outcomes, newest completion first.
     async fn outcomes_of(&self, account: &AccountId) -> StoreResult<Vec<StoredOutcome>>;
     /// The review queue, oldest due first. The cursor is the outcome id.
-    async fn review_queue(&self, filter: &QueueFilter, cursor: &Cursor) -> StoreResult<Page<StoredOutcome>>;
+    async fn review_queue(
+        &self,
+        filter: &QueueFilter,
+        cursor: &Cursor,
+    ) -> StoreResult<Page<StoredOutcome>>;
     /// Applies a decision if the outcome is still at `version`; otherwise
     /// `Conflict("already_decided")` (two reviewers at once: exactly one wins).
-    async fn decide_outcome(&self, id: &OutcomeId, version: i64, decision: OutcomeDecision, audit: NewAudit) -> StoreResult<StoredOutcome>;
+    async fn decide_outcome(
+        &self,
+        id: &OutcomeId,
+        version: i64,
+        decision: OutcomeDecision,
+        audit: NewAudit,
+    ) -> StoreResult<StoredOutcome>;
     /// Adds evidence to an open outcome, putting it back in the queue.
-    async fn add_evidence(&self, id: &OutcomeId, evidence: Vec<NewEvidence>, audit: NewAudit) -> StoreResult<StoredOutcome>;
+    async fn add_evidence(
+        &self,
+        id: &OutcomeId,
+        evidence: Vec<NewEvidence>,
+        audit: NewAudit,
+    ) -> StoreResult<StoredOutcome>;
     async fn evidence_of(&self, outcome: &OutcomeId) -> StoreResult<Vec<Evidence>>;
     /// One piece of evidence with its sealed content.
     async fn evidence(&self, id: &EvidenceId) -> StoreResult<(Evidence, Vec<u8>)>;
     async fn review_events(&self, outcome: &OutcomeId) -> StoreResult<Vec<ReviewEvent>>;
     async fn recognitions_of(&self, account: &AccountId) -> StoreResult<Vec<StoredRecognition>>;
     async fn recognition(&self, id: &RecognitionId) -> StoreResult<StoredRecognition>;
-    async fn recognition_by_certificate(&self, certificate_no: &str) -> StoreResult<StoredRecognition>;
+    async fn recognition_by_certificate(
+        &self,
+        certificate_no: &str,
+    ) -> StoreResult<StoredRecognition>;
 }

@@ -16,8 +16,8 @@ mod traits;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
-pub use error::StoreError;
 pub use bank::*;
+pub use error::StoreError;
 pub use ids::{
     AccountId, ApplicationId, ConsentId, EntryId, EvidenceId, InstitutionId, OutcomeId,
     RecognitionId, TokenId, UploadId, UserId,

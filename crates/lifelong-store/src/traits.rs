@@ -55,7 +55,10 @@ pub trait AccountStore {
     async fn existing_id_indexes(&self, indexes: &[String]) -> StoreResult<HashSet<String>>;
 
     /// The accounts holding these ID-number blind indexes, as (index, account id).
-    async fn account_ids_by_index(&self, indexes: &[String]) -> StoreResult<Vec<(String, AccountId)>>;
+    async fn account_ids_by_index(
+        &self,
+        indexes: &[String],
+    ) -> StoreResult<Vec<(String, AccountId)>>;
 
     /// Whether the account is linked to the institution.
     async fn is_member(

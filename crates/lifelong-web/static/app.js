@@ -18,4 +18,8 @@
       if (target && navigator.clipboard) { navigator.clipboard.writeText(target.textContent.trim()); }
     });
   });
+  // Print buttons (certificates).
+  document.querySelectorAll('[data-print]').forEach(function (button) {
+    button.addEventListener('click', function () { window.print(); });
+  });
 })();

@@ -3,7 +3,10 @@
 //! A learner sees their own; a reviewer may see any, and that access is audited.
 
 use lifelong_core::role::Permission;
-use lifelong_store::{AccountId, ArchiveEntry, ArchiveFilter, CategoryCredits, Cursor, Page, StoredRecognition, VerifyReport};
+use lifelong_store::{
+    AccountId, ArchiveEntry, ArchiveFilter, CategoryCredits, Cursor, Page, StoredRecognition,
+    VerifyReport,
+};
 use serde::Serialize;
 
 use super::entries::EntryBody;
@@ -51,34 +54,73 @@ pub struct ArchiveExport {
 
 impl App {
     /// Checks that `actor` may read `account`'s archive; a reviewer's reading is audited.
-    async fn may_read_archive(&self, actor: &Actor, account: &AccountId, action: &str) -> AppResult<()> {
+    async fn may_read_archive(
+        &self,
+        actor: &Actor,
+        account: &AccountId,
+        action: &str,
+    ) -> AppResult<()> {
         if actor.account.as_ref() == Some(account) && actor.can(Permission::ViewOwnAccount) {
             return Ok(());
         }
         if actor.can(Permission::ReviewOutcomes) {
-            self.store.append_audit(actor.audit(action, "account", account.as_str())).await?;
+            self.store
+                .append_audit(actor.audit(action, "account", account.as_str()))
+                .await?;
             return Ok(());
         }
-        self.store.append_audit(actor.denied(action, "account", account.as_str())).await?;
+        self.store
+            .append_audit(actor.denied(action, "account", account.as_str()))
+            .await?;
         Err(AppError::Forbidden)
     }
 
     /// A page of an archive, newest first.
-    pub async fn archive_page(&self, actor: &Actor, account: &AccountId, filter: &ArchiveFilter, cursor: &Cursor) -> AppResult<Page<ArchiveItem>> {
-        self.may_read_archive(actor, account, "archive.view").await?;
-        Ok(self.store.archive_page(account, filter, cursor).await?.map(ArchiveItem::from))
+    pub async fn archive_page(
+        &self,
+        actor: &Actor,
+        account: &AccountId,
+        filter: &ArchiveFilter,
+        cursor: &Cursor,
+    ) -> AppResult<Page<ArchiveItem>> {
+        self.may_read_archive(actor, account, "archive.view")
+            .await?;
+        Ok(self
+            .store
+            .archive_page(account, filter, cursor)
+            .await?
+            .map(ArchiveItem::from))
     }
 
     /// Credits by category, and the recognitions they come from.
-    pub async fn credit_summary(&self, actor: &Actor, account: &AccountId) -> AppResult<(Vec<CategoryCredits>, Vec<StoredRecognition>)> {
-        self.may_read_archive(actor, account, "archive.credits").await?;
-        Ok((self.store.credit_totals(account).await?, self.store.recognitions_of(account).await?))
+    pub async fn credit_summary(
+        &self,
+        actor: &Actor,
+        account: &AccountId,
+    ) -> AppResult<(Vec<CategoryCredits>, Vec<StoredRecognition>)> {
+        self.may_read_archive(actor, account, "archive.credits")
+            .await?;
+        Ok((
+            self.store.credit_totals(account).await?,
+            self.store.recognitions_of(account).await?,
+        ))
     }
 
     /// The whole archive, oldest first, for download (R9).
-    pub async fn export_archive(&self, actor: &Actor, account: &AccountId) -> AppResult<ArchiveExport> {
-        self.may_read_archive(actor, account, "archive.export").await?;
-        let entries = self.store.archive_all(account).await?.into_iter().map(ArchiveItem::from).collect();
+    pub async fn export_archive(
+        &self,
+        actor: &Actor,
+        account: &AccountId,
+    ) -> AppResult<ArchiveExport> {
+        self.may_read_archive(actor, account, "archive.export")
+            .await?;
+        let entries = self
+            .store
+            .archive_all(account)
+            .await?
+            .into_iter()
+            .map(ArchiveItem::from)
+            .collect();
         Ok(ArchiveExport {
             account_id: account.to_string(),
             exported_at: time::OffsetDateTime::now_utc(),
@@ -91,9 +133,11 @@ impl App {
     pub async fn verify_archive(&self, actor: &Actor) -> AppResult<VerifyReport> {
         actor.require(Permission::VerifyArchive)?;
         let report = self.store.verify_archive().await?;
-        let audit = actor.audit("archive.verify", "archive", "*").with_detail(serde_json::json!({
-            "chains": report.chains, "entries": report.entries, "broken": report.broken.len()
-        }));
+        let audit = actor
+            .audit("archive.verify", "archive", "*")
+            .with_detail(serde_json::json!({
+                "chains": report.chains, "entries": report.entries, "broken": report.broken.len()
+            }));
         self.store.append_audit(audit).await?;
         Ok(report)
     }
@@ -114,13 +158,22 @@ pub fn archive_csv(export: &ArchiveExport, lang: lifelong_core::Lang) -> String 
                 o.category.label(lang).to_owned(),
                 o.credits.map(|c| c.to_string()).unwrap_or_default(),
                 o.hours.map(|h| h.to_string()).unwrap_or_default(),
-                o.score.map(|s| s.normalize().to_string()).unwrap_or_default(),
-                lang.pick(if o.passed { "是" } else { "否" }, if o.passed { "yes" } else { "no" }).to_owned(),
+                o.score
+                    .map(|s| s.normalize().to_string())
+                    .unwrap_or_default(),
+                lang.pick(
+                    if o.passed { "是" } else { "否" },
+                    if o.passed { "yes" } else { "no" },
+                )
+                .to_owned(),
                 lifelong_core::publication::day::format(o.completed_on),
-                o.source.as_ref().map(|s| lang.pick(&s.name_zh, &s.name_en).to_owned()).unwrap_or_default(),
+                o.source
+                    .as_ref()
+                    .map(|s| lang.pick(&s.name_zh, &s.name_en).to_owned())
+                    .unwrap_or_default(),
             ),
             EntryBody::Recognition(r) => (
-                format!("{} → {}", r.title, r.unit_title),
+                format!("{} → {} {}", r.title, r.unit_code, r.unit_title),
                 r.category.label(lang).to_owned(),
                 r.credits.to_string(),
                 String::new(),
@@ -129,7 +182,16 @@ pub fn archive_csv(export: &ArchiveExport, lang: lifelong_core::Lang) -> String 
                 lifelong_core::publication::day::format(r.recognised_on),
                 r.certificate_no.clone(),
             ),
-            EntryBody::Other(_) => (e.body.title(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new()),
+            EntryBody::Other(_) => (
+                e.body.title(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ),
         };
         let cells = [
             e.seq.to_string(),
@@ -196,7 +258,10 @@ pub struct Certificate {
 
 impl App {
     /// A learner's outcomes that do not count (yet): under review, rejected or revoked.
-    pub async fn my_open_outcomes(&self, actor: &Actor) -> AppResult<Vec<lifelong_store::StoredOutcome>> {
+    pub async fn my_open_outcomes(
+        &self,
+        actor: &Actor,
+    ) -> AppResult<Vec<lifelong_store::StoredOutcome>> {
         actor.require(Permission::ViewOwnAccount)?;
         let account = actor.account.as_ref().ok_or(AppError::Forbidden)?;
         Ok(self
@@ -209,9 +274,15 @@ impl App {
     }
 
     /// A recognition certificate, for its holder or a reviewer.
-    pub async fn certificate(&self, actor: &Actor, id: &lifelong_store::RecognitionId, lang: lifelong_core::Lang) -> AppResult<Certificate> {
+    pub async fn certificate(
+        &self,
+        actor: &Actor,
+        id: &lifelong_store::RecognitionId,
+        lang: lifelong_core::Lang,
+    ) -> AppResult<Certificate> {
         let recognition = self.store.recognition(id).await?;
-        self.may_read_archive(actor, &recognition.account_id, "recognition.view").await?;
+        self.may_read_archive(actor, &recognition.account_id, "recognition.view")
+            .await?;
         let account = self.store.account(&recognition.account_id).await?;
         let outcome = self.store.outcome(&recognition.outcome_id).await?;
         let unit_title = self
@@ -227,11 +298,19 @@ impl App {
         let explanation = match lang {
             lifelong_core::Lang::Zh => format!(
                 "依据认定标准 {}（第{}版），认定为认证单元 {}（第{}版），{} 学分。",
-                recognition.standard_code, recognition.standard_version, recognition.unit_code, recognition.unit_version, recognition.credits
+                recognition.standard_code,
+                recognition.standard_version,
+                recognition.unit_code,
+                recognition.unit_version,
+                recognition.credits
             ),
             lifelong_core::Lang::En => format!(
                 "Recognised under standard {} (version {}) as unit {} (version {}): {} credits.",
-                recognition.standard_code, recognition.standard_version, recognition.unit_code, recognition.unit_version, recognition.credits
+                recognition.standard_code,
+                recognition.standard_version,
+                recognition.unit_code,
+                recognition.unit_version,
+                recognition.credits
             ),
         };
         Ok(Certificate {

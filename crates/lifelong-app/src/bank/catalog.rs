@@ -30,28 +30,48 @@ impl App {
 
     /// The default framework (anyone may read it: it is public).
     pub async fn framework(&self) -> AppResult<Framework> {
-        Ok(self.store.default_framework().await?.unwrap_or_else(Framework::shipped_default))
+        Ok(self
+            .store
+            .default_framework()
+            .await?
+            .unwrap_or_else(Framework::shipped_default))
     }
 
     /// Imports a catalog file (TOML): every item new or unchanged, or nothing.
     pub async fn import_catalog(&self, actor: &Actor, toml_text: &str) -> AppResult<ImportCounts> {
         actor.require(Permission::ManageCatalog)?;
         let catalog = Catalog::from_toml(toml_text).map_err(|e| {
-            AppError::Invalid(vec![FieldError::text("catalog", "catalog_invalid", &format!("目录文件有误：{e}"), &format!("The catalog file is not valid: {e}"))])
+            AppError::Invalid(vec![FieldError::text(
+                "catalog",
+                "catalog_invalid",
+                &format!("目录文件有误：{e}"),
+                &format!("The catalog file is not valid: {e}"),
+            )])
         })?;
         self.import_catalog_data(actor, &catalog).await
     }
 
     /// Imports a catalog already read.
-    pub async fn import_catalog_data(&self, actor: &Actor, catalog: &Catalog) -> AppResult<ImportCounts> {
+    pub async fn import_catalog_data(
+        &self,
+        actor: &Actor,
+        catalog: &Catalog,
+    ) -> AppResult<ImportCounts> {
         actor.require(Permission::ManageCatalog)?;
         catalog.validate().map_err(|e| {
-            AppError::Invalid(vec![FieldError::text("catalog", "catalog_invalid", &format!("目录有误：{e}"), &format!("The catalog is not valid: {e}"))])
+            AppError::Invalid(vec![FieldError::text(
+                "catalog",
+                "catalog_invalid",
+                &format!("目录有误：{e}"),
+                &format!("The catalog is not valid: {e}"),
+            )])
         })?;
-        let audit = actor.audit("catalog.import", "catalog", "*").with_detail(serde_json::json!({
-            "units": catalog.units.len(), "standards": catalog.standards.len(),
-            "programmes": catalog.programmes.len(), "rules": catalog.rules.len()
-        }));
+        let audit = actor
+            .audit("catalog.import", "catalog", "*")
+            .with_detail(serde_json::json!({
+                "units": catalog.units.len(), "standards": catalog.standards.len(),
+                "programmes": catalog.programmes.len(), "rules": catalog.rules.len()
+            }));
         Ok(self.store.import_catalog(catalog, audit).await?)
     }
 
@@ -63,7 +83,10 @@ impl App {
         Ok(self.store.standards().await?)
     }
 
-    pub async fn conversion_rules(&self, programme: Option<&str>) -> AppResult<Vec<ConversionRule>> {
+    pub async fn conversion_rules(
+        &self,
+        programme: Option<&str>,
+    ) -> AppResult<Vec<ConversionRule>> {
         Ok(self.store.rules(programme).await?)
     }
 
@@ -78,20 +101,43 @@ impl App {
     /// Saves a draft unit (a new code or a new version of one).
     pub async fn save_unit(&self, actor: &Actor, unit: &Unit) -> AppResult<()> {
         actor.require(Permission::ManageCatalog)?;
-        unit.validate().map_err(|e| AppError::Invalid(vec![FieldError::text("unit", "unit_invalid", &e.to_string(), &e.to_string())]))?;
-        let audit = actor.audit("unit.save", "unit", &format!("{}@{}", unit.code, unit.version));
+        unit.validate().map_err(|e| {
+            AppError::Invalid(vec![FieldError::text(
+                "unit",
+                "unit_invalid",
+                &e.to_string(),
+                &e.to_string(),
+            )])
+        })?;
+        let audit = actor.audit(
+            "unit.save",
+            "unit",
+            &format!("{}@{}", unit.code, unit.version),
+        );
         Ok(self.store.save_unit(unit, audit).await?)
     }
 
-    pub async fn save_standard(&self, actor: &Actor, standard: &RecognitionStandard) -> AppResult<()> {
+    pub async fn save_standard(
+        &self,
+        actor: &Actor,
+        standard: &RecognitionStandard,
+    ) -> AppResult<()> {
         actor.require(Permission::ManageCatalog)?;
-        let audit = actor.audit("standard.save", "standard", &format!("{}@{}", standard.code, standard.version));
+        let audit = actor.audit(
+            "standard.save",
+            "standard",
+            &format!("{}@{}", standard.code, standard.version),
+        );
         Ok(self.store.save_standard(standard, audit).await?)
     }
 
     pub async fn save_rule(&self, actor: &Actor, rule: &ConversionRule) -> AppResult<()> {
         actor.require(Permission::ManageCatalog)?;
-        let audit = actor.audit("rule.save", "rule", &format!("{}@{}", rule.code, rule.version));
+        let audit = actor.audit(
+            "rule.save",
+            "rule",
+            &format!("{}@{}", rule.code, rule.version),
+        );
         Ok(self.store.save_rule(rule, audit).await?)
     }
 
@@ -103,19 +149,52 @@ impl App {
 
     /// Publishes a draft from `from` (until `until`, if given), superseding the code's
     /// published version.
-    pub async fn publish(&self, actor: &Actor, what: Versioned, code: &str, version: u32, from: Date, until: Option<Date>) -> AppResult<()> {
+    pub async fn publish(
+        &self,
+        actor: &Actor,
+        what: Versioned,
+        code: &str,
+        version: u32,
+        from: Date,
+        until: Option<Date>,
+    ) -> AppResult<()> {
         actor.require(Permission::ManageCatalog)?;
         let window = Window::new(from, until).ok_or_else(|| {
-            AppError::Invalid(vec![FieldError::text("until", "window_inverted", "结束日期不能早于生效日期。", "The end date cannot be before the start date.")])
+            AppError::Invalid(vec![FieldError::text(
+                "until",
+                "window_inverted",
+                "结束日期不能早于生效日期。",
+                "The end date cannot be before the start date.",
+            )])
         })?;
-        let audit = actor.audit(&format!("{}.publish", what.as_str()), what.as_str(), &format!("{code}@{version}"));
-        Ok(self.store.publish(what, code, version, window, audit).await?)
+        let audit = actor.audit(
+            &format!("{}.publish", what.as_str()),
+            what.as_str(),
+            &format!("{code}@{version}"),
+        );
+        Ok(self
+            .store
+            .publish(what, code, version, window, audit)
+            .await?)
     }
 
     /// Sets a calendar exception (a holiday, a worked weekend day) or clears it.
-    pub async fn set_calendar_day(&self, actor: &Actor, day: Date, working: Option<bool>, note: &str) -> AppResult<()> {
+    pub async fn set_calendar_day(
+        &self,
+        actor: &Actor,
+        day: Date,
+        working: Option<bool>,
+        note: &str,
+    ) -> AppResult<()> {
         actor.require(Permission::ManageCatalog)?;
-        let audit = actor.audit("calendar.set", "calendar", &lifelong_core::publication::day::format(day));
-        Ok(self.store.set_calendar_day(day, working, note.trim(), audit).await?)
+        let audit = actor.audit(
+            "calendar.set",
+            "calendar",
+            &lifelong_core::publication::day::format(day),
+        );
+        Ok(self
+            .store
+            .set_calendar_day(day, working, note.trim(), audit)
+            .await?)
     }
 }

@@ -12,7 +12,9 @@ use lifelong_core::recognition::{recognise, RecognitionStandard};
 use lifelong_core::review::{initial_status, OutcomeOrigin, OutcomeStatus};
 use lifelong_core::role::Permission;
 use lifelong_core::unit::Unit;
-use lifelong_store::{AccountId, DepositCounts, Institution, NewOutcome, NewRecognition, OutcomeId, StoredOutcome};
+use lifelong_store::{
+    AccountId, DepositCounts, Institution, NewOutcome, NewRecognition, OutcomeId, StoredOutcome,
+};
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
@@ -71,12 +73,26 @@ impl Recogniser {
     }
 
     /// The recognition of an outcome that counts, if a standard in force applies (R16).
-    pub(crate) fn recognise(&self, id: &OutcomeId, outcome: &Outcome) -> AppResult<Option<NewRecognition>> {
-        let decision = recognise(outcome, &self.standards, &self.units, self.today, &self.policy);
+    pub(crate) fn recognise(
+        &self,
+        id: &OutcomeId,
+        outcome: &Outcome,
+    ) -> AppResult<Option<NewRecognition>> {
+        let decision = recognise(
+            outcome,
+            &self.standards,
+            &self.units,
+            self.today,
+            &self.policy,
+        );
         let unit_title = decision
             .recognised
             .as_ref()
-            .and_then(|r| self.units.iter().find(|u| u.code == r.unit_code && u.version == r.unit_version))
+            .and_then(|r| {
+                self.units
+                    .iter()
+                    .find(|u| u.code == r.unit_code && u.version == r.unit_version)
+            })
             .map(|u| u.title.zh.clone())
             .unwrap_or_default();
         recognition(id, outcome, &decision, &unit_title)
@@ -92,7 +108,9 @@ pub(crate) fn source_of(institution: &Institution) -> Source {
 }
 
 fn external_id(value: Option<&str>) -> Result<Option<String>, FieldError> {
-    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
     if v.chars().count() > 64 || v.chars().any(char::is_control) {
         return Err(FieldError::text(
             "external_id",
@@ -131,11 +149,21 @@ impl App {
         let status = initial_status(OutcomeOrigin::Deposit, institution.trusted);
         let counts = status == OutcomeStatus::Accepted;
         let entry = if counts {
-            Some(outcome_entry(&id, &outcome, OutcomeOrigin::Deposit, Some(source_of(institution)), external_id.as_deref())?)
+            Some(outcome_entry(
+                &id,
+                &outcome,
+                OutcomeOrigin::Deposit,
+                Some(source_of(institution)),
+                external_id.as_deref(),
+            )?)
         } else {
             None
         };
-        let recognition = if counts { recogniser.recognise(&id, &outcome)? } else { None };
+        let recognition = if counts {
+            recogniser.recognise(&id, &outcome)?
+        } else {
+            None
+        };
         Ok(NewOutcome {
             id,
             account_id: account,
@@ -144,7 +172,8 @@ impl App {
             origin: OutcomeOrigin::Deposit,
             status,
             outcome,
-            due_on: (!counts).then(|| calendar.due_date(recogniser.today, self.settings.review_days)),
+            due_on: (!counts)
+                .then(|| calendar.due_date(recogniser.today, self.settings.review_days)),
             entry,
             recognition,
             evidence: Vec::new(),
@@ -152,13 +181,26 @@ impl App {
     }
 
     /// Deposits one outcome. A repeat of an external id returns the earlier record.
-    pub async fn deposit_outcome(&self, actor: &Actor, input: &DepositInput) -> AppResult<Deposited> {
+    pub async fn deposit_outcome(
+        &self,
+        actor: &Actor,
+        input: &DepositInput,
+    ) -> AppResult<Deposited> {
         let institution = self.depositing_institution(actor).await?;
         let today = OffsetDateTime::now_utc().date();
         let mut errors = Vec::new();
-        let external = external_id(input.external_id.as_deref()).map_err(|e| errors.push(e)).ok().flatten();
-        let id_number = IdNumber::parse(&input.id_number).map_err(|e| errors.push(FieldError::new("id_number", &e))).ok();
-        let outcome = input.outcome.parse(today).map_err(|mut e| errors.append(&mut e)).ok();
+        let external = external_id(input.external_id.as_deref())
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten();
+        let id_number = IdNumber::parse(&input.id_number)
+            .map_err(|e| errors.push(FieldError::new("id_number", &e)))
+            .ok();
+        let outcome = input
+            .outcome
+            .parse(today)
+            .map_err(|mut e| errors.append(&mut e))
+            .ok();
         let (Some(id_number), Some(outcome)) = (id_number, outcome) else {
             return Err(AppError::Invalid(errors));
         };
@@ -166,31 +208,51 @@ impl App {
             return Err(AppError::Invalid(errors));
         }
         if let Some(ext) = &external {
-            if let Some(existing) = self.store.outcome_by_external_id(&institution.id, ext).await? {
+            if let Some(existing) = self
+                .store
+                .outcome_by_external_id(&institution.id, ext)
+                .await?
+            {
                 return Ok(Deposited::Existing(existing));
             }
         }
-        let account = self.account_by_id_number(&id_number).await?.ok_or_else(|| {
-            AppError::Invalid(vec![FieldError::text(
-                "id_number",
-                "unknown_learner",
-                "此身份证号码尚未开通学习账户，请先为其开户。",
-                "No learning account has this ID number; open one first.",
-            )])
-        })?;
+        let account = self
+            .account_by_id_number(&id_number)
+            .await?
+            .ok_or_else(|| {
+                AppError::Invalid(vec![FieldError::text(
+                    "id_number",
+                    "unknown_learner",
+                    "此身份证号码尚未开通学习账户，请先为其开户。",
+                    "No learning account has this ID number; open one first.",
+                )])
+            })?;
         let recogniser = Recogniser::load(self).await?;
         let calendar = self.store.calendar().await?;
-        let new = self.new_deposit(&institution, account, external.clone(), outcome, &recogniser, &calendar)?;
+        let new = self.new_deposit(
+            &institution,
+            account,
+            external.clone(),
+            outcome,
+            &recogniser,
+            &calendar,
+        )?;
         let id = new.id.clone();
-        let audit = actor.audit("outcome.deposit", "outcome", id.as_str()).with_detail(serde_json::json!({
-            "status": new.status.as_str(),
-            "recognised": new.recognition.is_some(),
-        }));
+        let audit = actor
+            .audit("outcome.deposit", "outcome", id.as_str())
+            .with_detail(serde_json::json!({
+                "status": new.status.as_str(),
+                "recognised": new.recognition.is_some(),
+            }));
         let counts: DepositCounts = self.store.deposit_outcomes(vec![new], None, audit).await?;
         if counts.unchanged == 1 {
             // Deposited by a concurrent request a moment ago.
             if let Some(ext) = &external {
-                if let Some(existing) = self.store.outcome_by_external_id(&institution.id, ext).await? {
+                if let Some(existing) = self
+                    .store
+                    .outcome_by_external_id(&institution.id, ext)
+                    .await?
+                {
                     return Ok(Deposited::Existing(existing));
                 }
             }
@@ -199,7 +261,11 @@ impl App {
     }
 
     /// An outcome the actor's institution deposited; another institution's is not found.
-    pub async fn deposited_outcome(&self, actor: &Actor, id: &OutcomeId) -> AppResult<StoredOutcome> {
+    pub async fn deposited_outcome(
+        &self,
+        actor: &Actor,
+        id: &OutcomeId,
+    ) -> AppResult<StoredOutcome> {
         actor.require(Permission::DepositOutcomes)?;
         let outcome = self.store.outcome(id).await?;
         if outcome.institution_id.as_ref() != Some(actor.own_institution()?) {
@@ -209,14 +275,28 @@ impl App {
     }
 
     /// The account of an ID number, if the person has one.
-    pub(crate) async fn account_by_id_number(&self, id_number: &IdNumber) -> AppResult<Option<AccountId>> {
+    pub(crate) async fn account_by_id_number(
+        &self,
+        id_number: &IdNumber,
+    ) -> AppResult<Option<AccountId>> {
         let index = id_index(&self.vault, id_number);
-        let found = self.store.account_ids_by_index(std::slice::from_ref(&index)).await?;
+        let found = self
+            .store
+            .account_ids_by_index(std::slice::from_ref(&index))
+            .await?;
         Ok(found.into_iter().next().map(|(_, id)| id))
     }
 
     /// The accounts of many ID-number blind indexes.
-    pub(crate) async fn accounts_by_index(&self, indexes: &[String]) -> AppResult<HashMap<String, AccountId>> {
-        Ok(self.store.account_ids_by_index(indexes).await?.into_iter().collect())
+    pub(crate) async fn accounts_by_index(
+        &self,
+        indexes: &[String],
+    ) -> AppResult<HashMap<String, AccountId>> {
+        Ok(self
+            .store
+            .account_ids_by_index(indexes)
+            .await?
+            .into_iter()
+            .collect())
     }
 }

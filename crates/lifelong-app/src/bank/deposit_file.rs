@@ -28,17 +28,59 @@ macro_rules! col {
 /// The columns of an outcome-deposit file.
 pub const OUTCOME_SCHEMA: Schema = Schema {
     columns: &[
-        col!("id_number", true, "身份证号码", "ID number", ["身份证号", "证件号码", "公民身份号码", "id no"]),
-        col!("external_id", true, "机构记录编号", "Record id", ["记录编号", "成绩编号", "证书编号", "external id", "record no"]),
-        col!("title", true, "成果名称", "Title", ["课程名称", "证书名称", "培训名称", "name of outcome"]),
+        col!(
+            "id_number",
+            true,
+            "身份证号码",
+            "ID number",
+            ["身份证号", "证件号码", "公民身份号码", "id no"]
+        ),
+        col!(
+            "external_id",
+            true,
+            "机构记录编号",
+            "Record id",
+            [
+                "记录编号",
+                "成绩编号",
+                "证书编号",
+                "external id",
+                "record no"
+            ]
+        ),
+        col!(
+            "title",
+            true,
+            "成果名称",
+            "Title",
+            ["课程名称", "证书名称", "培训名称", "name of outcome"]
+        ),
         col!("kind", true, "成果类型", "Kind", ["类型", "type"]),
-        col!("completed_on", true, "完成日期", "Completed on", ["获得日期", "发证日期", "date"]),
+        col!(
+            "completed_on",
+            true,
+            "完成日期",
+            "Completed on",
+            ["获得日期", "发证日期", "date"]
+        ),
         col!("hours", false, "学时", "Hours", ["study hours"]),
         col!("credits", false, "学分", "Credits", []),
         col!("score", false, "成绩", "Score", ["分数"]),
         col!("passed", false, "是否合格", "Passed", ["合格", "pass"]),
-        col!("certificate_code", false, "证书代码", "Certificate code", ["职业代码"]),
-        col!("certificate_level", false, "证书等级", "Certificate level", ["等级"]),
+        col!(
+            "certificate_code",
+            false,
+            "证书代码",
+            "Certificate code",
+            ["职业代码"]
+        ),
+        col!(
+            "certificate_level",
+            false,
+            "证书等级",
+            "Certificate level",
+            ["等级"]
+        ),
         col!("course_code", false, "课程代码", "Course code", []),
         col!("level", false, "框架级别", "Framework level", ["级别"]),
         col!("category", false, "学分类别", "Credit category", ["类别"]),
@@ -79,15 +121,29 @@ struct Checked {
 }
 
 fn row_error(row: usize, column: &str, code: &str, message: String) -> RowError {
-    RowError { row, column: Some(column.to_owned()), code: code.to_owned(), message }
+    RowError {
+        row,
+        column: Some(column.to_owned()),
+        code: code.to_owned(),
+        message,
+    }
 }
 
 impl App {
     fn deposit_limits(&self) -> Limits {
-        Limits { max_bytes: self.settings.deposit_max_bytes, max_rows: self.settings.deposit_max_rows }
+        Limits {
+            max_bytes: self.settings.deposit_max_bytes,
+            max_rows: self.settings.deposit_max_rows,
+        }
     }
 
-    async fn check_deposit_file(&self, actor: &Actor, file_name: &str, bytes: &[u8], lang: Lang) -> AppResult<Checked> {
+    async fn check_deposit_file(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        bytes: &[u8],
+        lang: Lang,
+    ) -> AppResult<Checked> {
         let institution = self.depositing_institution(actor).await?;
         let table = Table::read(bytes, &OUTCOME_SCHEMA, &self.deposit_limits())?;
         let recogniser = Recogniser::load(self).await?;
@@ -125,31 +181,62 @@ impl App {
             });
             let external = row.get("external_id").trim();
             if external.is_empty() || external.chars().count() > 64 {
-                errors.push(row_error(n, "external_id", "external_id_invalid", lang.pick("请填写机构记录编号（不超过64个字符）。", "Give the record id (at most 64 characters).").into()));
+                errors.push(row_error(
+                    n,
+                    "external_id",
+                    "external_id_invalid",
+                    lang.pick(
+                        "请填写机构记录编号（不超过64个字符）。",
+                        "Give the record id (at most 64 characters).",
+                    )
+                    .into(),
+                ));
                 continue;
             }
             if let Some(first) = first_row_of.get(external) {
-                errors.push(row_error(n, "external_id", "duplicate_in_file", match lang {
-                    Lang::Zh => format!("与第 {first} 行的机构记录编号重复。"),
-                    Lang::En => format!("The same record id as row {first}."),
-                }));
+                errors.push(row_error(
+                    n,
+                    "external_id",
+                    "duplicate_in_file",
+                    match lang {
+                        Lang::Zh => format!("与第 {first} 行的机构记录编号重复。"),
+                        Lang::En => format!("The same record id as row {first}."),
+                    },
+                ));
                 continue;
             }
             first_row_of.insert(external, n);
             if let (Ok(outcome), Ok(id_number)) = (outcome, id_number) {
-                parsed.push((n, id_index(&self.vault, &id_number), external.to_owned(), outcome));
+                parsed.push((
+                    n,
+                    id_index(&self.vault, &id_number),
+                    external.to_owned(),
+                    outcome,
+                ));
             }
         }
         let indexes: Vec<String> = parsed.iter().map(|(_, i, _, _)| i.clone()).collect();
         let accounts = self.accounts_by_index(&indexes).await?;
         let externals: Vec<&str> = parsed.iter().map(|(_, _, e, _)| e.as_str()).collect();
-        let deposited = self.store.deposited_external_ids(&institution.id, &externals).await?;
+        let deposited = self
+            .store
+            .deposited_external_ids(&institution.id, &externals)
+            .await?;
         let calendar = self.store.calendar().await?;
         let mut deposits = Vec::with_capacity(parsed.len());
         let mut already = 0;
         for (n, index, external, outcome) in parsed {
             let Some(account) = accounts.get(&index) else {
-                errors.push(row_error(n, "id_number", "unknown_learner", lang.pick("此身份证号码尚未开通学习账户。", "No learning account has this ID number.").into()));
+                errors.push(row_error(
+                    n,
+                    "id_number",
+                    "unknown_learner",
+                    lang.pick(
+                        "此身份证号码尚未开通学习账户。",
+                        "No learning account has this ID number.",
+                    )
+                    .into(),
+                ));
                 continue;
             };
             if deposited.contains(&external) {
@@ -157,7 +244,14 @@ impl App {
                 continue;
             }
             if errors.is_empty() {
-                deposits.push(self.new_deposit(&institution, account.clone(), Some(external), outcome, &recogniser, &calendar)?);
+                deposits.push(self.new_deposit(
+                    &institution,
+                    account.clone(),
+                    Some(external),
+                    outcome,
+                    &recogniser,
+                    &calendar,
+                )?);
             }
         }
         errors.sort_by_key(|e| e.row);
@@ -185,8 +279,16 @@ impl App {
 
     /// The dry run: checks the file and, when it has no errors, keeps it (sealed) for
     /// confirmation. Nothing else is written.
-    pub async fn check_deposit_upload(&self, actor: &Actor, file_name: &str, bytes: &[u8], lang: Lang) -> AppResult<DepositReport> {
-        let checked = self.check_deposit_file(actor, file_name, bytes, lang).await?;
+    pub async fn check_deposit_upload(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        bytes: &[u8],
+        lang: Lang,
+    ) -> AppResult<DepositReport> {
+        let checked = self
+            .check_deposit_file(actor, file_name, bytes, lang)
+            .await?;
         let mut report = checked.report;
         if report.error_count == 0 && report.rows > 0 {
             let upload = NewUpload {
@@ -196,7 +298,10 @@ impl App {
                 uploaded_by: actor.user.clone(),
                 file_name: report.file_name.clone(),
                 file_sha256: secret::digest_bytes(bytes),
-                sealed_content: self.vault.seal(bytes).map_err(|e| AppError::Internal(e.to_string()))?,
+                sealed_content: self
+                    .vault
+                    .seal(bytes)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
                 rows: u32::try_from(report.rows).unwrap_or(u32::MAX),
             };
             let audit = actor.audit("outcomes.bulk_check", "upload", upload.id.as_str()).with_detail(serde_json::json!({
@@ -208,7 +313,12 @@ impl App {
     }
 
     /// The confirmation: checks the kept file again and deposits every row, or none.
-    pub async fn commit_deposit_upload(&self, actor: &Actor, id: &UploadId, lang: Lang) -> AppResult<DepositReport> {
+    pub async fn commit_deposit_upload(
+        &self,
+        actor: &Actor,
+        id: &UploadId,
+        lang: Lang,
+    ) -> AppResult<DepositReport> {
         let institution = self.depositing_institution(actor).await?;
         let (upload, sealed) = self.store.upload(id).await?;
         if upload.institution_id != institution.id || upload.purpose != UploadPurpose::Outcomes {
@@ -217,16 +327,26 @@ impl App {
         if upload.status == UploadStatus::Committed {
             return Err(AppError::Conflict("upload_already_committed"));
         }
-        let bytes = self.vault.open(&sealed).map_err(|e| AppError::Internal(e.to_string()))?;
-        let checked = self.check_deposit_file(actor, &upload.file_name, &bytes, lang).await?;
+        let bytes = self
+            .vault
+            .open(&sealed)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let checked = self
+            .check_deposit_file(actor, &upload.file_name, &bytes, lang)
+            .await?;
         let mut report = checked.report;
         if report.error_count > 0 {
             return Err(AppError::DepositHasErrors(Box::new(report)));
         }
-        let audit = actor.audit("outcomes.bulk_commit", "upload", id.as_str()).with_detail(serde_json::json!({
-            "to_deposit": report.to_deposit
-        }));
-        let counts = self.store.deposit_outcomes(checked.deposits, Some(id), audit).await?;
+        let audit = actor
+            .audit("outcomes.bulk_commit", "upload", id.as_str())
+            .with_detail(serde_json::json!({
+                "to_deposit": report.to_deposit
+            }));
+        let counts = self
+            .store
+            .deposit_outcomes(checked.deposits, Some(id), audit)
+            .await?;
         tracing::info!(upload = %id, created = counts.created, accepted = counts.accepted, unchanged = counts.unchanged, "outcome deposit committed");
         report.upload_id = Some(id.clone());
         report.outcome = Some(counts);
@@ -234,8 +354,16 @@ impl App {
     }
 
     /// Checks and, when clean, commits in one call (the API's `dry_run=false`).
-    pub async fn deposit_outcomes_from_file(&self, actor: &Actor, file_name: &str, bytes: &[u8], lang: Lang) -> AppResult<DepositReport> {
-        let report = self.check_deposit_upload(actor, file_name, bytes, lang).await?;
+    pub async fn deposit_outcomes_from_file(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        bytes: &[u8],
+        lang: Lang,
+    ) -> AppResult<DepositReport> {
+        let report = self
+            .check_deposit_upload(actor, file_name, bytes, lang)
+            .await?;
         match &report.upload_id {
             Some(id) => self.commit_deposit_upload(actor, id, lang).await,
             None if report.error_count > 0 => Err(AppError::DepositHasErrors(Box::new(report))),

@@ -84,7 +84,9 @@ impl EntryBody {
             EntryKind::Recognition => serde_json::from_str(body).ok().map(EntryBody::Recognition),
             _ => None,
         };
-        parsed.unwrap_or_else(|| EntryBody::Other(serde_json::from_str(body).unwrap_or(serde_json::Value::Null)))
+        parsed.unwrap_or_else(|| {
+            EntryBody::Other(serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+        })
     }
 
     /// The title shown in lists.
@@ -92,7 +94,11 @@ impl EntryBody {
         match self {
             EntryBody::Outcome(o) => o.title.clone(),
             EntryBody::Recognition(r) => r.title.clone(),
-            EntryBody::Other(v) => v.get("title").and_then(|t| t.as_str()).unwrap_or_default().to_owned(),
+            EntryBody::Other(v) => v
+                .get("title")
+                .and_then(|t| t.as_str())
+                .unwrap_or_default()
+                .to_owned(),
         }
     }
 }
@@ -143,7 +149,11 @@ pub(crate) fn outcome_entry(
 
 /// A recognition certificate number: `SHCB-<year>-<10 hex digits>` from the id's random part.
 pub(crate) fn certificate_no(id: &RecognitionId, on: Date) -> String {
-    let hex: String = id.as_str().chars().filter(char::is_ascii_hexdigit).collect();
+    let hex: String = id
+        .as_str()
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .collect();
     let tail = &hex[hex.len().saturating_sub(10)..];
     format!("SHCB-{}-{}", on.year(), tail.to_ascii_uppercase())
 }
@@ -155,7 +165,9 @@ pub(crate) fn recognition(
     decision: &lifelong_core::recognition::RecognitionDecision,
     unit_title: &str,
 ) -> AppResult<Option<NewRecognition>> {
-    let Some(r) = &decision.recognised else { return Ok(None) };
+    let Some(r) = &decision.recognised else {
+        return Ok(None);
+    };
     let id = RecognitionId::new();
     let certificate_no = certificate_no(&id, decision.on);
     let body = RecognitionBody {

@@ -5,7 +5,9 @@
 
 use lifelong_core::review::{OutcomeStatus, ReviewAction};
 use lifelong_core::role::Permission;
-use lifelong_store::{Cursor, Evidence, OutcomeDecision, OutcomeId, Page, QueueFilter, ReviewEvent, StoredOutcome};
+use lifelong_store::{
+    Cursor, Evidence, OutcomeDecision, OutcomeId, Page, QueueFilter, ReviewEvent, StoredOutcome,
+};
 use time::{Date, OffsetDateTime};
 
 use super::deposit::{source_of, Recogniser};
@@ -38,7 +40,12 @@ fn overdue(o: &StoredOutcome, today: Date) -> bool {
 
 impl App {
     /// The review queue. `overdue_only` lists items past their due date.
-    pub async fn review_queue(&self, actor: &Actor, overdue_only: bool, cursor: &Cursor) -> AppResult<Page<QueueItem>> {
+    pub async fn review_queue(
+        &self,
+        actor: &Actor,
+        overdue_only: bool,
+        cursor: &Cursor,
+    ) -> AppResult<Page<QueueItem>> {
         actor.require(Permission::ReviewOutcomes)?;
         let today = OffsetDateTime::now_utc().date();
         let filter = QueueFilter {
@@ -46,11 +53,19 @@ impl App {
             ..Default::default()
         };
         let page = self.store.review_queue(&filter, cursor).await?;
-        Ok(page.map(|outcome| QueueItem { overdue: overdue(&outcome, today), outcome }))
+        Ok(page.map(|outcome| QueueItem {
+            overdue: overdue(&outcome, today),
+            outcome,
+        }))
     }
 
     /// One item for a reviewer; looking at it is audited, as it is a learner's record.
-    pub async fn review_case(&self, actor: &Actor, id: &OutcomeId, lang: lifelong_core::Lang) -> AppResult<ReviewCase> {
+    pub async fn review_case(
+        &self,
+        actor: &Actor,
+        id: &OutcomeId,
+        lang: lifelong_core::Lang,
+    ) -> AppResult<ReviewCase> {
         actor.require(Permission::ReviewOutcomes)?;
         let outcome = self.store.outcome(id).await?;
         let recogniser = Recogniser::load(self).await?;
@@ -61,7 +76,9 @@ impl App {
             recogniser.today,
             &self.settings.credit,
         );
-        self.store.append_audit(actor.audit("outcome.view", "outcome", id.as_str())).await?;
+        self.store
+            .append_audit(actor.audit("outcome.view", "outcome", id.as_str()))
+            .await?;
         Ok(ReviewCase {
             evidence: self.store.evidence_of(id).await?,
             events: self.store.review_events(id).await?,
@@ -73,12 +90,21 @@ impl App {
 
     /// A reviewer's decision. `version` is the one the reviewer saw: if anyone decided in
     /// between, this is `Conflict("already_decided")` and nothing changes.
-    pub async fn decide_outcome(&self, actor: &Actor, id: &OutcomeId, version: i64, action: ReviewAction, note: &str) -> AppResult<StoredOutcome> {
+    pub async fn decide_outcome(
+        &self,
+        actor: &Actor,
+        id: &OutcomeId,
+        version: i64,
+        action: ReviewAction,
+        note: &str,
+    ) -> AppResult<StoredOutcome> {
         actor.require(Permission::ReviewOutcomes)?;
         let outcome = self.store.outcome(id).await?;
         let note = note.trim();
         let to = outcome.status.review(action, note).map_err(|e| match e {
-            lifelong_core::review::ReviewError::AlreadyDecided => AppError::Conflict("already_decided"),
+            lifelong_core::review::ReviewError::AlreadyDecided => {
+                AppError::Conflict("already_decided")
+            }
             other => AppError::field("note", &other),
         })?;
         let (entry, recognition) = if to == OutcomeStatus::Accepted {
@@ -86,28 +112,53 @@ impl App {
                 Some(i) => Some(source_of(&self.store.institution(i).await?)),
                 None => None,
             };
-            let entry = outcome_entry(id, &outcome.outcome, outcome.origin, source, outcome.external_id.as_deref())?;
+            let entry = outcome_entry(
+                id,
+                &outcome.outcome,
+                outcome.origin,
+                source,
+                outcome.external_id.as_deref(),
+            )?;
             let recogniser = Recogniser::load(self).await?;
             (Some(entry), recogniser.recognise(id, &outcome.outcome)?)
         } else {
             (None, None)
         };
-        let audit = actor.audit("outcome.decide", "outcome", id.as_str()).with_detail(serde_json::json!({
-            "action": action.as_str(), "recognised": recognition.is_some()
-        }));
-        let decision = OutcomeDecision { to, note: note.to_owned(), decided_by: actor.user.clone(), entry, recognition };
-        Ok(self.store.decide_outcome(id, version, decision, audit).await?)
+        let audit = actor
+            .audit("outcome.decide", "outcome", id.as_str())
+            .with_detail(serde_json::json!({
+                "action": action.as_str(), "recognised": recognition.is_some()
+            }));
+        let decision = OutcomeDecision {
+            to,
+            note: note.to_owned(),
+            decided_by: actor.user.clone(),
+            entry,
+            recognition,
+        };
+        Ok(self
+            .store
+            .decide_outcome(id, version, decision, audit)
+            .await?)
     }
 }
 
-
 impl App {
     /// One piece of evidence, opened, for a reviewer; the download is audited.
-    pub async fn evidence_content(&self, actor: &Actor, id: &lifelong_store::EvidenceId) -> AppResult<(Evidence, Vec<u8>)> {
+    pub async fn evidence_content(
+        &self,
+        actor: &Actor,
+        id: &lifelong_store::EvidenceId,
+    ) -> AppResult<(Evidence, Vec<u8>)> {
         actor.require(Permission::ReviewOutcomes)?;
         let (meta, sealed) = self.store.evidence(id).await?;
-        let content = self.vault.open(&sealed).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.store.append_audit(actor.audit("evidence.download", "evidence", id.as_str())).await?;
+        let content = self
+            .vault
+            .open(&sealed)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        self.store
+            .append_audit(actor.audit("evidence.download", "evidence", id.as_str()))
+            .await?;
         Ok((meta, content.to_vec()))
     }
 }

@@ -17,7 +17,10 @@ use crate::*;
 async fn learner(store: &dyn Store, tag: &str) -> AccountId {
     let account = new_account(tag, None);
     let id = account.id.clone();
-    store.open_account(account, audit("account.open")).await.unwrap();
+    store
+        .open_account(account, audit("account.open"))
+        .await
+        .unwrap();
     id
 }
 
@@ -55,7 +58,12 @@ fn entry(kind: EntryKind, body: &str, year: i32) -> NewEntry {
     }
 }
 
-fn deposit(account: &AccountId, institution: &InstitutionId, external: &str, accepted: bool) -> NewOutcome {
+fn deposit(
+    account: &AccountId,
+    institution: &InstitutionId,
+    external: &str,
+    accepted: bool,
+) -> NewOutcome {
     let id = OutcomeId::new();
     let mut o = outcome(external, 2025);
     o.id = id.to_string();
@@ -65,10 +73,20 @@ fn deposit(account: &AccountId, institution: &InstitutionId, external: &str, acc
         institution_id: Some(institution.clone()),
         external_id: Some(external.to_owned()),
         origin: OutcomeOrigin::Deposit,
-        status: if accepted { OutcomeStatus::Accepted } else { OutcomeStatus::Pending },
+        status: if accepted {
+            OutcomeStatus::Accepted
+        } else {
+            OutcomeStatus::Pending
+        },
         outcome: o,
         due_on: (!accepted).then_some(date!(2026 - 12 - 14)),
-        entry: accepted.then(|| entry(EntryKind::Outcome, &format!("{{\"external\":\"{external}\"}}"), 2025)),
+        entry: accepted.then(|| {
+            entry(
+                EntryKind::Outcome,
+                &format!("{{\"external\":\"{external}\"}}"),
+                2025,
+            )
+        }),
         recognition: None,
         evidence: Vec::new(),
     }
@@ -78,21 +96,76 @@ pub async fn archive_chains_append_page_and_verify(store: &dyn Store) {
     let a = learner(store, "arch-a").await;
     let b = learner(store, "arch-b").await;
     store
-        .append_entries(&a, vec![entry(EntryKind::Outcome, "{\"n\":1}", 2024), entry(EntryKind::Outcome, "{\"n\":2}", 2025)], audit("archive.append"))
+        .append_entries(
+            &a,
+            vec![
+                entry(EntryKind::Outcome, "{\"n\":1}", 2024),
+                entry(EntryKind::Outcome, "{\"n\":2}", 2025),
+            ],
+            audit("archive.append"),
+        )
         .await
         .unwrap();
-    let third = store.append_entries(&a, vec![entry(EntryKind::Activity, "{\"n\":3}", 2025)], audit("archive.append")).await.unwrap();
+    let third = store
+        .append_entries(
+            &a,
+            vec![entry(EntryKind::Activity, "{\"n\":3}", 2025)],
+            audit("archive.append"),
+        )
+        .await
+        .unwrap();
     assert_eq!(third[0].seq, 3);
-    store.append_entries(&b, vec![entry(EntryKind::Outcome, "{\"n\":1}", 2025)], audit("archive.append")).await.unwrap();
+    store
+        .append_entries(
+            &b,
+            vec![entry(EntryKind::Outcome, "{\"n\":1}", 2025)],
+            audit("archive.append"),
+        )
+        .await
+        .unwrap();
 
-    let page = store.archive_page(&a, &ArchiveFilter::default(), &Cursor::new(None, Some(2))).await.unwrap();
-    assert_eq!(page.items.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 2], "newest first");
-    let next = store.archive_page(&a, &ArchiveFilter::default(), &Cursor::new(page.next, Some(2))).await.unwrap();
+    let page = store
+        .archive_page(&a, &ArchiveFilter::default(), &Cursor::new(None, Some(2)))
+        .await
+        .unwrap();
+    assert_eq!(
+        page.items.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        [3, 2],
+        "newest first"
+    );
+    let next = store
+        .archive_page(
+            &a,
+            &ArchiveFilter::default(),
+            &Cursor::new(page.next, Some(2)),
+        )
+        .await
+        .unwrap();
     assert_eq!(next.items.iter().map(|e| e.seq).collect::<Vec<_>>(), [1]);
     assert!(next.next.is_none());
-    let of_2024 = store.archive_page(&a, &ArchiveFilter { year: Some(2024), ..Default::default() }, &Cursor::first()).await.unwrap();
+    let of_2024 = store
+        .archive_page(
+            &a,
+            &ArchiveFilter {
+                year: Some(2024),
+                ..Default::default()
+            },
+            &Cursor::first(),
+        )
+        .await
+        .unwrap();
     assert_eq!(of_2024.items.len(), 1);
-    let activity = store.archive_page(&a, &ArchiveFilter { kind: Some(EntryKind::Activity), ..Default::default() }, &Cursor::first()).await.unwrap();
+    let activity = store
+        .archive_page(
+            &a,
+            &ArchiveFilter {
+                kind: Some(EntryKind::Activity),
+                ..Default::default()
+            },
+            &Cursor::first(),
+        )
+        .await
+        .unwrap();
     assert_eq!(activity.items[0].body, "{\"n\":3}");
     assert_eq!(store.archive_all(&a).await.unwrap().len(), 3);
 
@@ -110,16 +183,50 @@ pub async fn deposits_count_once_per_external_id(store: &dyn Store) {
         deposit(&b, &inst.id, "R-2", false),
         deposit(&a, &inst.id, "R-1", true), // repeated inside the file
     ];
-    let counts = store.deposit_outcomes(batch, None, audit("outcome.deposit")).await.unwrap();
-    assert_eq!(counts, DepositCounts { created: 2, accepted: 1, unchanged: 1 });
-    let again = vec![deposit(&a, &inst.id, "R-1", true), deposit(&b, &inst.id, "R-3", true)];
-    let counts = store.deposit_outcomes(again, None, audit("outcome.deposit")).await.unwrap();
-    assert_eq!(counts, DepositCounts { created: 1, accepted: 1, unchanged: 1 });
-    assert_eq!(store.archive_all(&a).await.unwrap().len(), 1, "the repeat added no archive entry");
-    let stored = store.outcome_by_external_id(&inst.id, "R-2").await.unwrap().unwrap();
+    let counts = store
+        .deposit_outcomes(batch, None, audit("outcome.deposit"))
+        .await
+        .unwrap();
+    assert_eq!(
+        counts,
+        DepositCounts {
+            created: 2,
+            accepted: 1,
+            unchanged: 1
+        }
+    );
+    let again = vec![
+        deposit(&a, &inst.id, "R-1", true),
+        deposit(&b, &inst.id, "R-3", true),
+    ];
+    let counts = store
+        .deposit_outcomes(again, None, audit("outcome.deposit"))
+        .await
+        .unwrap();
+    assert_eq!(
+        counts,
+        DepositCounts {
+            created: 1,
+            accepted: 1,
+            unchanged: 1
+        }
+    );
+    assert_eq!(
+        store.archive_all(&a).await.unwrap().len(),
+        1,
+        "the repeat added no archive entry"
+    );
+    let stored = store
+        .outcome_by_external_id(&inst.id, "R-2")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.status, OutcomeStatus::Pending);
     assert_eq!(stored.outcome.title, "R-2");
-    let queue = store.review_queue(&QueueFilter::default(), &Cursor::first()).await.unwrap();
+    let queue = store
+        .review_queue(&QueueFilter::default(), &Cursor::first())
+        .await
+        .unwrap();
     assert_eq!(queue.items.len(), 1);
     assert!(store.verify_archive().await.unwrap().broken.is_empty());
 }
@@ -127,8 +234,19 @@ pub async fn deposits_count_once_per_external_id(store: &dyn Store) {
 pub async fn concurrent_review_decisions_have_one_winner(store: &dyn Store) {
     let inst = institution(store, 72).await;
     let a = learner(store, "rev-a").await;
-    store.deposit_outcomes(vec![deposit(&a, &inst.id, "Q-1", false)], None, audit("outcome.deposit")).await.unwrap();
-    let pending = store.outcome_by_external_id(&inst.id, "Q-1").await.unwrap().unwrap();
+    store
+        .deposit_outcomes(
+            vec![deposit(&a, &inst.id, "Q-1", false)],
+            None,
+            audit("outcome.deposit"),
+        )
+        .await
+        .unwrap();
+    let pending = store
+        .outcome_by_external_id(&inst.id, "Q-1")
+        .await
+        .unwrap()
+        .unwrap();
     let decide = |note: &str| OutcomeDecision {
         to: OutcomeStatus::Accepted,
         note: note.to_owned(),
@@ -137,20 +255,47 @@ pub async fn concurrent_review_decisions_have_one_winner(store: &dyn Store) {
         recognition: None,
     };
     let (x, y) = tokio::join!(
-        store.decide_outcome(&pending.id, pending.version, decide("x"), audit("outcome.decide")),
-        store.decide_outcome(&pending.id, pending.version, decide("y"), audit("outcome.decide")),
+        store.decide_outcome(
+            &pending.id,
+            pending.version,
+            decide("x"),
+            audit("outcome.decide")
+        ),
+        store.decide_outcome(
+            &pending.id,
+            pending.version,
+            decide("y"),
+            audit("outcome.decide")
+        ),
     );
     let wins = [&x, &y].iter().filter(|r| r.is_ok()).count();
     assert_eq!(wins, 1, "exactly one reviewer wins: {x:?} {y:?}");
     let loser = if x.is_err() { x } else { y };
-    assert!(matches!(loser, Err(StoreError::Conflict("already_decided"))));
-    assert_eq!(store.archive_all(&a).await.unwrap().len(), 1, "the loser wrote nothing");
+    assert!(matches!(
+        loser,
+        Err(StoreError::Conflict("already_decided"))
+    ));
+    assert_eq!(
+        store.archive_all(&a).await.unwrap().len(),
+        1,
+        "the loser wrote nothing"
+    );
     let decided = store.outcome(&pending.id).await.unwrap();
     assert_eq!(decided.status, OutcomeStatus::Accepted);
     assert!(decided.entry_id.is_some());
     assert_eq!(store.review_events(&pending.id).await.unwrap().len(), 1);
-    let again = store.decide_outcome(&pending.id, decided.version, decide("z"), audit("outcome.decide")).await;
-    assert!(matches!(again, Err(StoreError::Conflict("already_decided"))));
+    let again = store
+        .decide_outcome(
+            &pending.id,
+            decided.version,
+            decide("z"),
+            audit("outcome.decide"),
+        )
+        .await;
+    assert!(matches!(
+        again,
+        Err(StoreError::Conflict("already_decided"))
+    ));
 }
 
 fn unit(code: &str, version: u32, status: PublicationStatus) -> Unit {
@@ -170,22 +315,62 @@ fn unit(code: &str, version: u32, status: PublicationStatus) -> Unit {
 }
 
 pub async fn published_versions_are_immutable_and_superseded(store: &dyn Store) {
-    let catalog = Catalog { units: vec![unit("U-V-D-0001", 1, PublicationStatus::Published)], ..Default::default() };
-    let counts = store.import_catalog(&catalog, audit("catalog.import")).await.unwrap();
-    assert_eq!(counts, ImportCounts { added: 1, unchanged: 0 });
-    let counts = store.import_catalog(&catalog, audit("catalog.import")).await.unwrap();
-    assert_eq!(counts, ImportCounts { added: 0, unchanged: 1 });
+    let catalog = Catalog {
+        units: vec![unit("U-V-D-0001", 1, PublicationStatus::Published)],
+        ..Default::default()
+    };
+    let counts = store
+        .import_catalog(&catalog, audit("catalog.import"))
+        .await
+        .unwrap();
+    assert_eq!(
+        counts,
+        ImportCounts {
+            added: 1,
+            unchanged: 0
+        }
+    );
+    let counts = store
+        .import_catalog(&catalog, audit("catalog.import"))
+        .await
+        .unwrap();
+    assert_eq!(
+        counts,
+        ImportCounts {
+            added: 0,
+            unchanged: 1
+        }
+    );
 
     let mut changed = unit("U-V-D-0001", 1, PublicationStatus::Published);
     changed.credits = Credits::whole(6);
     let refused = store.save_unit(&changed, audit("unit.save")).await;
-    assert!(matches!(refused, Err(StoreError::Conflict("published_version_immutable"))));
+    assert!(matches!(
+        refused,
+        Err(StoreError::Conflict("published_version_immutable"))
+    ));
 
-    store.save_unit(&unit("U-V-D-0001", 2, PublicationStatus::Published), audit("unit.save")).await.unwrap();
-    let draft = store.units(Some("U-V-D-0001")).await.unwrap();
-    assert_eq!(draft[1].status, PublicationStatus::Draft, "saving makes a draft");
     store
-        .publish(Versioned::Unit, "U-V-D-0001", 2, Window::new(date!(2026 - 09 - 01), None).unwrap(), audit("unit.publish"))
+        .save_unit(
+            &unit("U-V-D-0001", 2, PublicationStatus::Published),
+            audit("unit.save"),
+        )
+        .await
+        .unwrap();
+    let draft = store.units(Some("U-V-D-0001")).await.unwrap();
+    assert_eq!(
+        draft[1].status,
+        PublicationStatus::Draft,
+        "saving makes a draft"
+    );
+    store
+        .publish(
+            Versioned::Unit,
+            "U-V-D-0001",
+            2,
+            Window::new(date!(2026 - 09 - 01), None).unwrap(),
+            audit("unit.publish"),
+        )
         .await
         .unwrap();
     let versions = store.units(Some("U-V-D-0001")).await.unwrap();
@@ -193,12 +378,34 @@ pub async fn published_versions_are_immutable_and_superseded(store: &dyn Store) 
     assert_eq!(versions[0].window.until, Some(date!(2026 - 08 - 31)));
     assert_eq!(versions[1].status, PublicationStatus::Published);
     let twice = store
-        .publish(Versioned::Unit, "U-V-D-0001", 2, Window::new(date!(2026 - 09 - 01), None).unwrap(), audit("unit.publish"))
+        .publish(
+            Versioned::Unit,
+            "U-V-D-0001",
+            2,
+            Window::new(date!(2026 - 09 - 01), None).unwrap(),
+            audit("unit.publish"),
+        )
         .await;
     assert!(matches!(twice, Err(StoreError::Conflict("not_a_draft"))));
 
-    store.set_calendar_day(date!(2026 - 10 - 01), Some(false), "国庆节", audit("calendar.set")).await.unwrap();
-    store.set_calendar_day(date!(2026 - 10 - 10), Some(true), "调休", audit("calendar.set")).await.unwrap();
+    store
+        .set_calendar_day(
+            date!(2026 - 10 - 01),
+            Some(false),
+            "国庆节",
+            audit("calendar.set"),
+        )
+        .await
+        .unwrap();
+    store
+        .set_calendar_day(
+            date!(2026 - 10 - 10),
+            Some(true),
+            "调休",
+            audit("calendar.set"),
+        )
+        .await
+        .unwrap();
     let calendar = store.calendar().await.unwrap();
     assert!(!calendar.is_working_day(date!(2026 - 10 - 01)));
     assert!(calendar.is_working_day(date!(2026 - 10 - 10)));

@@ -4,10 +4,12 @@
 //! request's language.
 
 mod accounts;
+mod catalog;
 mod dto;
 mod idempotency;
 mod institution;
 mod openapi;
+mod outcomes;
 mod uploads;
 
 use axum::extract::rejection::JsonRejection;
@@ -33,6 +35,18 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/accounts/bulk", post(uploads::bulk_open))
         .route("/uploads", get(uploads::list_uploads))
         .route("/uploads/{id}/commit", post(uploads::commit_upload))
+        .route("/outcomes", post(outcomes::deposit))
+        .route("/outcomes/{id}", get(outcomes::get_outcome))
+        .route("/outcomes/bulk", post(outcomes::bulk_deposit))
+        .route(
+            "/outcomes/uploads/{id}/commit",
+            post(outcomes::commit_upload),
+        )
+        .route("/framework", get(catalog::framework))
+        .route("/units", get(catalog::units))
+        .route("/standards", get(catalog::standards))
+        .route("/programmes", get(catalog::programmes))
+        .route("/programmes/{code}", get(catalog::programme))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             idempotency::idempotency,

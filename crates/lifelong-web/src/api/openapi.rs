@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, dto, institution, uploads};
+use super::{accounts, catalog, dto, institution, outcomes, uploads};
 
 struct BearerAuth;
 
@@ -27,12 +27,15 @@ impl Modify for BearerAuth {
 #[openapi(
     info(title = "Lifelong API", description = "The credit bank's API for institution systems. Errors are {\"error\":{\"code\",\"message\"}} with messages in the Accept-Language of the request (zh or en). POSTs accept an Idempotency-Key header. Lists page by cursor."),
     paths(institution::get_institution, accounts::open_account, accounts::list_accounts, accounts::get_account,
-        uploads::bulk_open, uploads::commit_upload, uploads::list_uploads),
+        uploads::bulk_open, uploads::commit_upload, uploads::list_uploads,
+        outcomes::deposit, outcomes::get_outcome, outcomes::bulk_deposit, outcomes::commit_upload,
+        catalog::framework, catalog::units, catalog::standards, catalog::programmes, catalog::programme),
     components(schemas(dto::ErrorBody, dto::ErrorDetail, dto::FieldErrorBody, dto::InstitutionBody, dto::AccountBody,
         dto::OpenedBody, dto::AccountPage, dto::BulkReportBody, dto::RowErrorBody, dto::OutcomeBody, dto::UploadBody,
-        dto::UploadPage, accounts::OpenAccountRequest)),
+        dto::UploadPage, accounts::OpenAccountRequest, outcomes::DepositRequest, outcomes::DepositAnswer,
+        outcomes::DepositedOutcomeBody, outcomes::DepositReportBody)),
     modifiers(&BearerAuth),
-    tags((name = "institution"), (name = "accounts"))
+    tags((name = "institution"), (name = "accounts"), (name = "outcomes"), (name = "catalog"))
 )]
 pub struct ApiDoc;
 

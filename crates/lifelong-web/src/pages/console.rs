@@ -224,7 +224,7 @@ impl ReportPage {
 }
 
 /// Reads the multipart upload: the CSRF token and the file.
-async fn read_upload(
+pub(crate) async fn read_upload(
     headers: &HeaderMap,
     mut multipart: Multipart,
 ) -> Result<(String, Vec<u8>), PageError> {

@@ -2,10 +2,14 @@
 //! static assets, and the router of every page area.
 
 mod admin;
+mod archive;
+mod bank;
 mod console;
+mod deposit;
 mod learner;
 mod public;
 mod review;
+mod review_outcomes;
 
 use askama::Template;
 use axum::extract::FromRequestParts;
@@ -33,6 +37,10 @@ pub fn router() -> Router<AppState> {
         .merge(console::router())
         .merge(review::router())
         .merge(admin::router())
+        .merge(archive::router())
+        .merge(bank::router())
+        .merge(deposit::router())
+        .merge(review_outcomes::router())
         .route(
             "/static/app.css",
             get(|| async {
@@ -181,12 +189,19 @@ fn nav_for(role: Option<Role>, t: &'static Texts, path: &str) -> Vec<NavLink> {
     if let Some(role) = role {
         if role.permits(Permission::ViewOwnAccount) {
             links.push(("/me", t.nav_my_account));
+            links.push(("/me/archive", t.nav_archive));
         }
         if role.permits(Permission::OpenAccounts) {
             links.push(("/console", t.nav_console));
         }
+        if role.permits(Permission::DepositOutcomes) {
+            links.push(("/console/outcomes", t.nav_deposit));
+        }
         if role.permits(Permission::ReviewAccounts) || role.permits(Permission::FreezeAccounts) {
             links.push(("/review", t.nav_review));
+        }
+        if role.permits(Permission::ReviewOutcomes) {
+            links.push(("/review/outcomes", t.nav_outcome_review));
         }
         if role.permits(Permission::ManageInstitutions)
             || role.permits(Permission::ViewInstitution) && !role.is_institution_staff()
@@ -200,16 +215,25 @@ fn nav_for(role: Option<Role>, t: &'static Texts, path: &str) -> Vec<NavLink> {
             links.push(("/admin/audit", t.nav_audit));
         }
     }
+    links.push(("/bank", t.nav_bank));
+    // The current link is the longest one the path starts with ("/me/archive" over "/me").
+    let current = links
+        .iter()
+        .map(|(href, _)| *href)
+        .filter(|href| {
+            if *href == "/" {
+                path == "/"
+            } else {
+                path == *href || path.starts_with(&format!("{href}/"))
+            }
+        })
+        .max_by_key(|href| href.len());
     links
         .into_iter()
         .map(|(href, label)| NavLink {
             href,
             label,
-            current: if href == "/" {
-                path == "/"
-            } else {
-                path.starts_with(href)
-            },
+            current: Some(href) == current,
         })
         .collect()
 }

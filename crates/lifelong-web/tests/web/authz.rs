@@ -11,7 +11,11 @@ use crate::support::{login_of, TestApp};
 fn allowed(path: &str) -> &'static [Role] {
     use Role::*;
     match path {
-        "/me" => &[Learner],
+        "/me" | "/me/archive" | "/me/archive.json" | "/me/archive.csv" => &[Learner],
+        "/console/outcomes"
+        | "/console/outcomes/template.csv"
+        | "/console/outcomes/template.xlsx" => &[InstitutionOperator, InstitutionManager],
+        "/review/outcomes" | "/bank/manage" | "/bank/calendar" => &[Reviewer],
         "/console" | "/console/accounts" | "/console/template.csv" | "/console/template.xlsx" => {
             &[InstitutionOperator, InstitutionManager]
         }
@@ -33,6 +37,15 @@ fn allowed(path: &str) -> &'static [Role] {
 
 const PAGES: &[&str] = &[
     "/me",
+    "/me/archive",
+    "/me/archive.json",
+    "/me/archive.csv",
+    "/console/outcomes",
+    "/console/outcomes/template.csv",
+    "/console/outcomes/template.xlsx",
+    "/review/outcomes",
+    "/bank/manage",
+    "/bank/calendar",
     "/console",
     "/console/accounts",
     "/console/template.csv",
@@ -81,6 +94,11 @@ async fn every_page_route_with_every_role() {
         "/register",
         "/healthz",
         "/api/v1/openapi.json",
+        "/bank",
+        "/bank/units",
+        "/bank/standards",
+        "/bank/programmes",
+        "/verify/recognition",
     ] {
         assert_eq!(t.get(path, None).await.status, StatusCode::OK, "{path}");
     }
@@ -128,6 +146,11 @@ const ACTIONS: &[(&str, Fields, &[Role])] = &[
         "/console/tokens",
         &[("name", "")],
         &[Role::InstitutionManager],
+    ),
+    (
+        "/console/outcomes",
+        &[("id_number", ""), ("title", "")],
+        &[Role::InstitutionOperator, Role::InstitutionManager],
     ),
     (
         "/review/search",

@@ -6,6 +6,8 @@
 mod admin;
 mod api;
 mod authz;
+mod bank;
+mod outcomes;
 mod pages;
 mod real_port;
 mod snapshots_test;

@@ -1,0 +1,76 @@
+//! The credit bank's catalog pages (R12–R18): the qualifications framework, accreditation
+//! units, recognition standards, programmes with their conversion rules — public to anyone —
+//! and, for reviewers, importing a catalog file, publishing drafts and keeping the working-day
+//! calendar.
+
+mod calendar;
+mod catalog;
+mod manage;
+mod programmes;
+mod publish;
+mod standards;
+mod units;
+
+use axum::routing::{get, post};
+use axum::Router;
+use lifelong_core::publication::{day, PublicationStatus, Window};
+use lifelong_core::role::Permission;
+use lifelong_core::Lang;
+
+use super::Page;
+use crate::state::AppState;
+
+/// Catalog routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/bank", get(catalog::framework))
+        .route("/bank/units", get(units::units))
+        .route("/bank/units/{code}", get(units::unit))
+        .route("/bank/standards", get(standards::standards))
+        .route("/bank/programmes", get(programmes::programmes))
+        .route("/bank/programmes/{code}", get(programmes::programme))
+        .route("/bank/manage", get(manage::manage))
+        .route("/bank/import", post(manage::import))
+        .route(
+            "/bank/publish/{what}/{code}/{version}",
+            post(publish::publish),
+        )
+        .route(
+            "/bank/calendar",
+            get(calendar::calendar).post(calendar::set_day),
+        )
+}
+
+/// Whether the viewer maintains the catalog (and so also sees drafts).
+fn manages_catalog(page: &Page) -> bool {
+    page.user
+        .as_ref()
+        .is_some_and(|u| u.role.permits(Permission::ManageCatalog))
+}
+
+/// Whether a version is shown to this viewer: drafts apply to nothing and are only shown to
+/// the people who write them.
+fn shown(status: PublicationStatus, drafts: bool) -> bool {
+    drafts || status != PublicationStatus::Draft
+}
+
+/// The days a version is in force, in words: "2024-01-01 起", "2024-01-01 至 2026-08-31".
+pub(crate) fn window_text(window: &Window, lang: Lang) -> String {
+    let from = day::format(window.from);
+    match (window.until, lang) {
+        (None, Lang::Zh) => format!("{from} 起"),
+        (None, Lang::En) => format!("from {from}"),
+        (Some(until), Lang::Zh) => format!("{from} 至 {}", day::format(until)),
+        (Some(until), Lang::En) => format!("{from} to {}", day::format(until)),
+    }
+}
+
+/// The CSS class of a status badge.
+pub(crate) fn status_class(status: PublicationStatus) -> &'static str {
+    match status {
+        PublicationStatus::Draft => "checked",
+        PublicationStatus::Published => "ok",
+        PublicationStatus::Superseded => "superseded",
+        PublicationStatus::Withdrawn => "closed",
+    }
+}
