@@ -1,6 +1,7 @@
 //! The credit bank's use cases: the catalog, deposits (one by one and from files), the review
 //! queue, recognition, and the learner's archive.
 
+pub mod application;
 pub mod archive;
 mod catalog;
 mod deposit;
@@ -9,6 +10,7 @@ pub mod entries;
 pub mod outcome_input;
 pub mod review;
 
+pub use application::EvidenceFile;
 pub use archive::{archive_csv, ArchiveExport, ArchiveItem};
 pub use deposit::{DepositInput, Deposited};
 pub use deposit_file::{DepositReport, OUTCOME_SCHEMA};

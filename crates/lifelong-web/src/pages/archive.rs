@@ -41,6 +41,7 @@ texts!(ArchiveTexts {
     entry_kind: "记录类型" | "Kind of entry",
     all: "全部" | "All",
     apply: "筛选" | "Apply",
+    apply_link: "申请学分认定" | "Apply for recognition",
     download_json: "下载档案（JSON）" | "Download (JSON)",
     download_csv: "下载档案（CSV，可用 Excel 打开）" | "Download (CSV, opens in Excel)",
     print: "打印" | "Print",

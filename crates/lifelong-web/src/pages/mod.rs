@@ -2,6 +2,7 @@
 //! static assets, and the router of every page area.
 
 mod admin;
+mod application;
 mod archive;
 mod bank;
 mod console;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(console::router())
         .merge(review::router())
         .merge(admin::router())
+        .merge(application::router())
         .merge(archive::router())
         .merge(bank::router())
         .merge(deposit::router())

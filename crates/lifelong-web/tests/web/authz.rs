@@ -11,7 +11,7 @@ use crate::support::{login_of, TestApp};
 fn allowed(path: &str) -> &'static [Role] {
     use Role::*;
     match path {
-        "/me" | "/me/archive" | "/me/archive.json" | "/me/archive.csv" => &[Learner],
+        "/me" | "/me/archive" | "/me/archive.json" | "/me/archive.csv" | "/me/apply" => &[Learner],
         "/console/outcomes"
         | "/console/outcomes/template.csv"
         | "/console/outcomes/template.xlsx" => &[InstitutionOperator, InstitutionManager],
@@ -40,6 +40,7 @@ const PAGES: &[&str] = &[
     "/me/archive",
     "/me/archive.json",
     "/me/archive.csv",
+    "/me/apply",
     "/console/outcomes",
     "/console/outcomes/template.csv",
     "/console/outcomes/template.xlsx",

@@ -5,6 +5,7 @@
 
 mod admin;
 mod api;
+mod application;
 mod authz;
 mod bank;
 mod outcomes;
