@@ -190,6 +190,25 @@ pub struct CreateUserArgs {
 pub enum BenchCommand {
     /// Time bulk account opening: generate a file, check it, commit it.
     BulkOpen(BulkOpenArgs),
+    /// Time bulk outcome deposits (check and commit, with recognition and archive chains),
+    /// then one learner's archive page (p50/p99) and the verification of every chain.
+    Deposit(DepositBenchArgs),
+}
+
+/// The flags of `bench deposit`.
+#[derive(Debug, Clone, Args)]
+pub struct DepositBenchArgs {
+    /// Outcome rows in the generated file.
+    #[arg(long, default_value_t = 10_000)]
+    pub rows: usize,
+    /// Learners the rows are spread over [default: one per ten rows].
+    #[arg(long)]
+    pub learners: Option<usize>,
+    /// How many archive pages to time.
+    #[arg(long, default_value_t = 2_000)]
+    pub pages: usize,
+    #[command(flatten)]
+    pub target: BenchTarget,
 }
 
 /// The file format of a bulk-opening benchmark.
@@ -205,6 +224,14 @@ pub struct BulkOpenArgs {
     /// Data rows in the generated file.
     #[arg(long, default_value_t = 10_000)]
     pub rows: usize,
+    #[command(flatten)]
+    pub target: BenchTarget,
+}
+
+/// Where and how a benchmark runs.
+#[derive(Debug, Clone, Args)]
+pub struct BenchTarget {
+    /// The file format of the generated upload.
     #[arg(long, value_enum, default_value_t = FileFormat::Csv)]
     pub format: FileFormat,
     /// Seed of the generator [default: from the clock, printed].

@@ -16,27 +16,33 @@ use lifelong_core::Lang;
 use lifelong_vault::MasterKey;
 
 use crate::app_error;
-use crate::cli::{BulkOpenArgs, FileFormat};
+use crate::cli::{BenchTarget, BulkOpenArgs, FileFormat};
 use crate::config::{sqlite_url, DatabaseUrl, Env, Overrides, Secret};
 use crate::platform::Platform;
 use crate::synthetic::{accounts_csv, accounts_xlsx, FakePerson, Generator, Registration};
 
-/// Runs the bulk-opening benchmark.
-pub async fn bulk_open(args: &BulkOpenArgs, env: &Env) -> anyhow::Result<()> {
-    if args.rows == 0 {
-        bail!("--rows must be at least 1");
-    }
+/// The configuration of a benchmark run: its own database (a temporary SQLite file unless
+/// `--database-url` names one) and a throw-away master key. The temporary folder lives as long
+/// as the returned guard.
+pub(super) fn bench_config(
+    target: &BenchTarget,
+    env: &Env,
+) -> anyhow::Result<(
+    crate::config::Config,
+    DatabaseUrl,
+    Option<tempfile::TempDir>,
+)> {
     let flags = Overrides {
-        config: args.config.clone(),
+        config: target.config.clone(),
         ..Overrides::default()
     };
     let mut config = super::prepare(&flags, env)?;
-    let (url, _temp_dir) = match &args.database_url {
+    let (url, temp_dir) = match &target.database_url {
         Some(url) => (DatabaseUrl::new(url.clone()), None),
         None => {
             let mut builder = tempfile::Builder::new();
             builder.prefix("lifelong-bench-");
-            let dir = match &args.data_dir {
+            let dir = match &target.data_dir {
                 Some(parent) => builder.tempdir_in(parent),
                 None => builder.tempdir(),
             }
@@ -46,8 +52,42 @@ pub async fn bulk_open(args: &BulkOpenArgs, env: &Env) -> anyhow::Result<()> {
     };
     config.database_url = Some(url.clone());
     config.master_key = Some(Secret::new(MasterKey::generate().to_hex().as_str()));
-    let seed = args.seed.unwrap_or_else(clock_seed);
-    let format = match args.format {
+    Ok((config, url, temp_dir))
+}
+
+/// A benchmark institution.
+pub(super) async fn bench_institution(
+    platform: &Platform,
+    gen: &mut Generator,
+    trusted: bool,
+) -> anyhow::Result<lifelong_store::Institution> {
+    platform
+        .app
+        .create_institution(
+            &Actor::system(),
+            InstitutionInput {
+                credit_code: gen.credit_code(Registration::PrivateNonEnterprise, "310115"),
+                name_zh: "基准测试培训学校".to_owned(),
+                name_en: "Benchmark training school".to_owned(),
+                kind: "training_institution".to_owned(),
+                district_code: "310115".to_owned(),
+                status: None,
+                trusted: trusted.then(|| "on".to_owned()),
+            },
+        )
+        .await
+        .map_err(app_error)
+        .context("could not create the benchmark institution")
+}
+
+/// Runs the bulk-opening benchmark.
+pub async fn bulk_open(args: &BulkOpenArgs, env: &Env) -> anyhow::Result<()> {
+    if args.rows == 0 {
+        bail!("--rows must be at least 1");
+    }
+    let (config, url, _temp_dir) = bench_config(&args.target, env)?;
+    let seed = args.target.seed.unwrap_or_else(clock_seed);
+    let format = match args.target.format {
         FileFormat::Csv => "csv",
         FileFormat::Xlsx => "xlsx",
     };
@@ -55,7 +95,7 @@ pub async fn bulk_open(args: &BulkOpenArgs, env: &Env) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut gen = Generator::new(seed);
     let people: Vec<FakePerson> = (0..args.rows).map(|_| gen.person(1940, 2015)).collect();
-    let bytes = match args.format {
+    let bytes = match args.target.format {
         FileFormat::Csv => accounts_csv(&people),
         FileFormat::Xlsx => accounts_xlsx(&people)?,
     };
@@ -75,7 +115,7 @@ pub async fn bulk_open(args: &BulkOpenArgs, env: &Env) -> anyhow::Result<()> {
         ..config.app.clone()
     };
     let platform = Platform::open(&config, settings).await?;
-    let temporary = if args.database_url.is_some() {
+    let temporary = if args.target.database_url.is_some() {
         ""
     } else {
         " (temporary)"
@@ -84,23 +124,7 @@ pub async fn bulk_open(args: &BulkOpenArgs, env: &Env) -> anyhow::Result<()> {
         "database: {} {url}{temporary}",
         platform.store.engine().name()
     );
-    let institution = platform
-        .app
-        .create_institution(
-            &Actor::system(),
-            InstitutionInput {
-                credit_code: gen.credit_code(Registration::PrivateNonEnterprise, "310115"),
-                name_zh: "基准测试培训学校".to_owned(),
-                name_en: "Benchmark training school".to_owned(),
-                kind: "training_institution".to_owned(),
-                district_code: "310115".to_owned(),
-                status: None,
-                trusted: None,
-            },
-        )
-        .await
-        .map_err(app_error)
-        .context("could not create the benchmark institution")?;
+    let institution = bench_institution(&platform, &mut gen, false).await?;
     let actor = Actor {
         role: Role::InstitutionOperator,
         institution: Some(institution.id.clone()),
@@ -160,7 +184,7 @@ pub async fn bulk_open(args: &BulkOpenArgs, env: &Env) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn timing(rows: usize, elapsed: Duration) -> String {
+pub(super) fn timing(rows: usize, elapsed: Duration) -> String {
     let secs = elapsed.as_secs_f64();
     let rate = if secs > 0.0 {
         rows as f64 / secs
@@ -170,12 +194,12 @@ fn timing(rows: usize, elapsed: Duration) -> String {
     format!("{secs:>8.3} s  {rate:>10.0} rows/s")
 }
 
-fn mib(bytes: f64) -> f64 {
+pub(super) fn mib(bytes: f64) -> f64 {
     bytes / (1024.0 * 1024.0)
 }
 
 /// A seed from the clock, so that runs against the same PostgreSQL database create new people.
-fn clock_seed() -> u64 {
+pub(super) fn clock_seed() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
@@ -184,12 +208,12 @@ fn clock_seed() -> u64 {
 
 /// Resets the kernel's peak-RSS mark, so the peak reported is that of checking and committing
 /// rather than of generating the file. Linux only; returns whether it worked.
-fn reset_peak_rss() -> bool {
+pub(super) fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
 /// The peak resident set size (`VmHWM`), in KiB.
-fn peak_rss_kib() -> Option<u64> {
+pub(super) fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()
