@@ -342,12 +342,120 @@ fn credits_granted(basis: CreditBasis, unit: &Unit, o: &Outcome, policy: &Credit
     value.min(unit.credits)
 }
 
+/// Finds the version of a unit in force on a day.
+pub trait UnitLookup {
+    /// The newest version of unit `code` in force on `on`.
+    fn unit_in_force(&self, code: &str, on: Date) -> Option<&Unit>;
+}
+
+impl UnitLookup for [Unit] {
+    fn unit_in_force(&self, code: &str, on: Date) -> Option<&Unit> {
+        self.iter()
+            .filter(|u| u.code == code && in_force(u.status, &u.window, on))
+            .max_by_key(|u| u.version)
+    }
+}
+
+impl UnitLookup for Vec<Unit> {
+    fn unit_in_force(&self, code: &str, on: Date) -> Option<&Unit> {
+        self.as_slice().unit_in_force(code, on)
+    }
+}
+
+/// Standards and units indexed for recognising many outcomes: only the standards that could
+/// concern an outcome (its kind, its certificate or course code) are tried, and units are
+/// found by code. Gives the same decisions as [`recognise`] over all standards, without the
+/// noise of standards about other certificates in the explanation.
+#[derive(Debug, Clone, Default)]
+pub struct StandardIndex {
+    standards: Vec<RecognitionStandard>,
+    /// Standards naming a certificate or course code, by that code.
+    by_code: std::collections::HashMap<String, Vec<usize>>,
+    /// The other standards.
+    open: Vec<usize>,
+    units: std::collections::HashMap<String, Vec<Unit>>,
+}
+
+impl StandardIndex {
+    pub fn new(standards: Vec<RecognitionStandard>, units: Vec<Unit>) -> Self {
+        let mut by_code: std::collections::HashMap<String, Vec<usize>> =
+            std::collections::HashMap::new();
+        let mut open = Vec::new();
+        for (i, s) in standards.iter().enumerate() {
+            match (&s.criteria.certificate_code, &s.criteria.course_code) {
+                (Some(code), _) | (None, Some(code)) => {
+                    by_code.entry(code.clone()).or_default().push(i)
+                }
+                (None, None) => open.push(i),
+            }
+        }
+        let mut by_unit: std::collections::HashMap<String, Vec<Unit>> =
+            std::collections::HashMap::new();
+        for u in units {
+            by_unit.entry(u.code.clone()).or_default().push(u);
+        }
+        StandardIndex {
+            standards,
+            by_code,
+            open,
+            units: by_unit,
+        }
+    }
+
+    pub fn standards(&self) -> &[RecognitionStandard] {
+        &self.standards
+    }
+
+    /// The unit `code` at `version`, if known.
+    pub fn unit(&self, code: &str, version: u32) -> Option<&Unit> {
+        self.units.get(code)?.iter().find(|u| u.version == version)
+    }
+
+    /// Recognises `outcome` under the standards that could concern it.
+    pub fn recognise(
+        &self,
+        outcome: &Outcome,
+        on: Date,
+        policy: &CreditPolicy,
+    ) -> RecognitionDecision {
+        let codes = [
+            outcome.certificate_code.as_deref(),
+            outcome.course_code.as_deref(),
+        ];
+        let mut picked: Vec<usize> = codes
+            .iter()
+            .flatten()
+            .filter_map(|c| self.by_code.get(c.trim()))
+            .flatten()
+            .copied()
+            .collect();
+        picked.extend(self.open.iter().copied());
+        picked.sort_unstable();
+        picked.dedup();
+        let relevant = picked
+            .into_iter()
+            .map(|i| &self.standards[i])
+            .filter(|s| s.criteria.kinds.is_empty() || s.criteria.kinds.contains(&outcome.kind));
+        recognise(outcome, relevant, self, on, policy)
+    }
+}
+
+impl UnitLookup for StandardIndex {
+    fn unit_in_force(&self, code: &str, on: Date) -> Option<&Unit> {
+        self.units
+            .get(code)?
+            .iter()
+            .filter(|u| in_force(u.status, &u.window, on))
+            .max_by_key(|u| u.version)
+    }
+}
+
 /// Recognises `outcome` on `on` under the best matching standard in force, or explains why none
 /// applies. `units` are looked up by code and must be in force on the day as well.
-pub fn recognise(
+pub fn recognise<'a>(
     outcome: &Outcome,
-    standards: &[RecognitionStandard],
-    units: &[Unit],
+    standards: impl IntoIterator<Item = &'a RecognitionStandard>,
+    units: &(impl UnitLookup + ?Sized),
     on: Date,
     policy: &CreditPolicy,
 ) -> RecognitionDecision {
@@ -358,10 +466,7 @@ pub fn recognise(
         if !in_force(s.status, &s.window, on) {
             misses.push(Miss::StandardNotInForce { on });
         }
-        let unit = units
-            .iter()
-            .filter(|u| u.code == s.unit_code && in_force(u.status, &u.window, on))
-            .max_by_key(|u| u.version);
+        let unit = units.unit_in_force(&s.unit_code, on);
         check_criteria(&s.criteria, outcome, &mut misses);
         let Some(unit) = unit else {
             misses.push(Miss::UnitNotInForce {

@@ -8,10 +8,9 @@ use std::collections::HashMap;
 
 use lifelong_core::id_number::IdNumber;
 use lifelong_core::outcome::Outcome;
-use lifelong_core::recognition::{recognise, RecognitionStandard};
+use lifelong_core::recognition::StandardIndex;
 use lifelong_core::review::{initial_status, OutcomeOrigin, OutcomeStatus};
 use lifelong_core::role::Permission;
-use lifelong_core::unit::Unit;
 use lifelong_store::{
     AccountId, DepositCounts, Institution, NewOutcome, NewRecognition, OutcomeId, StoredOutcome,
 };
@@ -46,10 +45,9 @@ pub enum Deposited {
     Existing(StoredOutcome),
 }
 
-/// The standards and units in force, loaded once for a batch of recognitions.
+/// The standards and units, loaded and indexed once for a batch of recognitions.
 pub(crate) struct Recogniser {
-    standards: Vec<RecognitionStandard>,
-    units: Vec<Unit>,
+    index: StandardIndex,
     policy: lifelong_core::credits::CreditPolicy,
     pub(crate) today: Date,
 }
@@ -57,19 +55,18 @@ pub(crate) struct Recogniser {
 impl Recogniser {
     pub(crate) async fn load(app: &App) -> AppResult<Recogniser> {
         Ok(Recogniser {
-            standards: app.store.standards().await?,
-            units: app.store.units(None).await?,
+            index: StandardIndex::new(app.store.standards().await?, app.store.units(None).await?),
             policy: app.settings.credit,
             today: OffsetDateTime::now_utc().date(),
         })
     }
 
-    pub(crate) fn standards(&self) -> &[RecognitionStandard] {
-        &self.standards
-    }
-
-    pub(crate) fn units(&self) -> &[Unit] {
-        &self.units
+    /// What recognising `outcome` today would decide (R16, R23).
+    pub(crate) fn decide(
+        &self,
+        outcome: &Outcome,
+    ) -> lifelong_core::recognition::RecognitionDecision {
+        self.index.recognise(outcome, self.today, &self.policy)
     }
 
     /// The recognition of an outcome that counts, if a standard in force applies (R16).
@@ -78,21 +75,11 @@ impl Recogniser {
         id: &OutcomeId,
         outcome: &Outcome,
     ) -> AppResult<Option<NewRecognition>> {
-        let decision = recognise(
-            outcome,
-            &self.standards,
-            &self.units,
-            self.today,
-            &self.policy,
-        );
+        let decision = self.decide(outcome);
         let unit_title = decision
             .recognised
             .as_ref()
-            .and_then(|r| {
-                self.units
-                    .iter()
-                    .find(|u| u.code == r.unit_code && u.version == r.unit_version)
-            })
+            .and_then(|r| self.index.unit(&r.unit_code, r.unit_version))
             .map(|u| u.title.zh.clone())
             .unwrap_or_default();
         recognition(id, outcome, &decision, &unit_title)

@@ -69,13 +69,7 @@ impl App {
         actor.require(Permission::ReviewOutcomes)?;
         let outcome = self.store.outcome(id).await?;
         let recogniser = Recogniser::load(self).await?;
-        let decision = lifelong_core::recognition::recognise(
-            &outcome.outcome,
-            recogniser.standards(),
-            recogniser.units(),
-            recogniser.today,
-            &self.settings.credit,
-        );
+        let decision = recogniser.decide(&outcome.outcome);
         self.store
             .append_audit(actor.audit("outcome.view", "outcome", id.as_str()))
             .await?;

@@ -185,7 +185,7 @@ fn r17_standards_and_units_must_be_in_force() {
     let d = recognise(
         &electrician(4),
         &standards(),
-        &[unit("U-5", 2, 3)],
+        [unit("U-5", 2, 3)].as_slice(),
         ON,
         &policy,
     );
@@ -269,5 +269,19 @@ proptest! {
             let unit = units().into_iter().find(|u| u.code == r.unit_code).unwrap();
             prop_assert!(r.credits <= unit.credits);
         }
+    }
+}
+
+proptest! {
+    /// The index decides exactly as trying every standard does.
+    #[test]
+    fn the_index_decides_as_the_full_search_does(level in 1u8..=5, code in 0usize..3, kind in 0usize..3) {
+        let mut o = electrician(level);
+        o.certificate_code = Some(["6-31-01-03", "6-18-02-04", "X"][code].into());
+        o.kind = [OutcomeKind::SkillCertificate, OutcomeKind::VocationalCertificate, OutcomeKind::Training][kind];
+        let policy = CreditPolicy::default();
+        let full = recognise(&o, &standards(), units().as_slice(), ON, &policy);
+        let index = StandardIndex::new(standards(), units());
+        prop_assert_eq!(index.recognise(&o, ON, &policy).recognised, full.recognised);
     }
 }
