@@ -43,6 +43,15 @@ function idNumber(birth, seq) {
   return body + '10X98765432'[s % 11];
 }
 
+// Signs in through the form with a demo login.
+async function signIn(page, login, password = 'Demo@2026') {
+  await page.goto(`${base}/login`);
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await page.click('form[action="/login"] button[type=submit]');
+  await page.waitForLoadState();
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
@@ -128,10 +137,7 @@ test('a citizen registers, signs in, sees a masked ID, switches language and lar
 test('institution staff bulk-open accounts: dry run with errors, then a clean file, confirmed once', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.fill('#login', 'inst.operator');
-  await page.fill('#password', 'Demo@2026');
-  await page.click('form[action="/login"] button[type=submit]');
+  await signIn(page, 'inst.operator');
   await page.waitForURL(/\/console$/);
   await shot(page, '10-console');
 
@@ -177,4 +183,54 @@ test('institution staff bulk-open accounts: dry run with errors, then a clean fi
   await shot(page, '15-accounts');
   rmSync(dir, { recursive: true, force: true });
   await context.close();
+});
+
+test('the credit bank: a learner reads the archive and a certificate, an employer checks it, a reviewer decides', async () => {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  const page = await phone.newPage();
+  await signIn(page, '13800138000');
+  await page.waitForURL(/\/me$/);
+  await page.goto(`${base}/me/archive`);
+  assert.ok((await page.locator('h1').innerText()).includes('终身学习档案'));
+  assert.ok(await page.locator('li.entry.recognition').count() >= 1, 'recognitions are in the archive');
+  assert.ok(await page.locator('li.entry.outcome').count() >= 3, 'outcomes are in the archive');
+  const vocational = await page.locator('#credits-vocational').innerText();
+  assert.ok(!vocational.startsWith('0 '), `vocational credits accumulated: ${vocational}`);
+  await shot(page, '20-archive');
+  await page.locator('li.entry.recognition a[href^="/recognitions/"]').first().click();
+  await page.waitForSelector('#cert-no');
+  const number = (await page.locator('#cert-no').innerText()).trim();
+  assert.match(number, /^SHCB-\d{4}-[0-9A-F]{10}$/);
+  await shot(page, '21-certificate');
+  await phone.close();
+
+  const employer = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const check = await employer.newPage();
+  await check.goto(`${base}/verify/recognition`);
+  await check.fill('#no', number);
+  await check.click('form[action="/verify/recognition"] button');
+  await check.waitForSelector('#check-ok');
+  assert.ok(!(await check.locator('main').innerText()).includes('林晓梅'), 'the holder is masked');
+  await shot(check, '22-certificate-check');
+  await check.goto(`${base}/bank`);
+  await shot(check, '23-bank-framework');
+  await check.goto(`${base}/bank/programmes`);
+  await check.locator('main a[href^="/bank/programmes/"]').first().click();
+  await check.waitForSelector('table');
+  await shot(check, '24-bank-programme');
+  await employer.close();
+
+  const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const reviewer = await desk.newPage();
+  await signIn(reviewer, 'reviewer');
+  await reviewer.goto(`${base}/review/outcomes`);
+  assert.ok(await reviewer.locator('tbody tr').count() >= 1, 'untrusted deposits wait in the queue');
+  await shot(reviewer, '25-review-queue');
+  await reviewer.locator('tbody tr a.button').first().click();
+  await reviewer.waitForSelector('#recognition-preview');
+  await shot(reviewer, '26-review-case');
+  await reviewer.click('button[value="accept"]');
+  await reviewer.waitForURL(/\/review\/outcomes\?done=decided/);
+  await shot(reviewer, '27-review-decided');
+  await desk.close();
 });
