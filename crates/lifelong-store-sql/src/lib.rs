@@ -17,6 +17,7 @@ mod audit;
 mod catalog;
 pub mod codec;
 mod connect;
+mod conversion;
 mod idempotency;
 mod institution;
 mod outcome;

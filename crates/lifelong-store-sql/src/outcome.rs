@@ -75,6 +75,7 @@ fn recognition_from_row(row: &AnyRow) -> StoreResult<StoredRecognition> {
         recognised_on: parse_date(&row.text("recognised_on")?)?,
         explanation: row.text("explanation")?,
         entry_id: EntryId::from_db(row.text("entry_id")?),
+        revoked: row.opt_text("revoked_at")?.is_some(),
     })
 }
 
@@ -515,6 +516,49 @@ impl OutcomeStore for SqlStore {
         .await?;
         insert_audit(&mut tx, &audit).await?;
         let stored = load_outcome(&mut tx, id).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(stored)
+    }
+
+    async fn revoke_outcome(
+        &self,
+        id: &OutcomeId,
+        note: &str,
+        decided_by: Option<&UserId>,
+        entries: Vec<NewEntry>,
+        audit: NewAudit,
+    ) -> StoreResult<StoredOutcome> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
+        let now = ts(OffsetDateTime::now_utc());
+        let done = sqlx::query(
+            "UPDATE outcomes SET status = 'revoked', decision_note = $2, decided_by = $3, decided_at = $4, \
+             version = version + 1 WHERE id = $1 AND status = 'accepted'",
+        )
+        .bind(id.as_str())
+        .bind(note)
+        .bind(decided_by.map(|u| u.as_str().to_owned()))
+        .bind(now.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() != 1 {
+            load_outcome(&mut tx, id).await?;
+            return Err(StoreError::Conflict("not_accepted"));
+        }
+        sqlx::query(
+            "UPDATE recognitions SET revoked_at = $2 WHERE outcome_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id.as_str())
+        .bind(now.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let stored = load_outcome(&mut tx, id).await?;
+        let pairs: Vec<(&AccountId, &NewEntry)> =
+            entries.iter().map(|e| (&stored.account_id, e)).collect();
+        append_entries_in(&mut tx, &pairs).await?;
+        insert_event(&mut tx, id, decided_by, "revoked", note).await?;
+        insert_audit(&mut tx, &audit).await?;
         tx.commit().await.map_err(backend)?;
         Ok(stored)
     }

@@ -345,6 +345,8 @@ pub struct StoredRecognition {
     pub recognised_on: Date,
     pub explanation: String,
     pub entry_id: EntryId,
+    /// Set when a reviewer revoked it (R8: by a later archive entry).
+    pub revoked: bool,
 }
 
 /// A step in an outcome's review, for the learner to follow.
@@ -405,6 +407,17 @@ pub trait OutcomeStore {
         &self,
         id: &OutcomeId,
         evidence: Vec<NewEvidence>,
+        audit: NewAudit,
+    ) -> StoreResult<StoredOutcome>;
+    /// Revokes an accepted outcome and its recognition, appending `entries` (the revocations
+    /// that name the reversed entries) to the learner's chain, in one transaction.
+    /// `Conflict("not_accepted")` when it is not (or no longer) accepted.
+    async fn revoke_outcome(
+        &self,
+        id: &OutcomeId,
+        note: &str,
+        decided_by: Option<&UserId>,
+        entries: Vec<NewEntry>,
         audit: NewAudit,
     ) -> StoreResult<StoredOutcome>;
     async fn evidence_of(&self, outcome: &OutcomeId) -> StoreResult<Vec<Evidence>>;

@@ -19,7 +19,9 @@ use time::{Duration, OffsetDateTime};
 use crate::*;
 
 mod bank;
+mod conversion;
 pub use bank::*;
+pub use conversion::*;
 
 /// Expands every conformance case into a `#[tokio::test]` that calls `$make().await` for a
 /// fresh store (`Option<impl Deref<Target = dyn Store>>`; `None` skips, e.g. when no
@@ -44,7 +46,9 @@ macro_rules! conformance_suite {
             archive_chains_append_page_and_verify,
             deposits_count_once_per_external_id,
             concurrent_review_decisions_have_one_winner,
-            published_versions_are_immutable_and_superseded
+            published_versions_are_immutable_and_superseded,
+            r21_an_outcome_or_a_course_is_exempted_once_per_programme,
+            concurrent_conversion_decisions_have_one_winner
         );
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {

@@ -7,6 +7,7 @@
 //! that did not happen.
 
 mod bank;
+mod conversion;
 mod error;
 mod ids;
 mod page;
@@ -17,6 +18,7 @@ mod traits;
 pub mod conformance;
 
 pub use bank::*;
+pub use conversion::*;
 pub use error::StoreError;
 pub use ids::{
     AccountId, ApplicationId, ConsentId, EntryId, EvidenceId, InstitutionId, OutcomeId,

@@ -236,6 +236,7 @@ pub trait Store:
     + crate::bank::CatalogStore
     + crate::bank::ArchiveStore
     + crate::bank::OutcomeStore
+    + crate::conversion::ConversionStore
     + Send
     + Sync
 {

@@ -74,6 +74,8 @@ texts!(Texts {
     nav_deposit: "成果存入" | "Deposit outcomes",
     nav_outcome_review: "成果审核" | "Outcome review",
     nav_bank: "学分银行" | "Credit bank",
+    nav_conversion: "学分转换" | "Credit conversion",
+    nav_conversions: "转换申请" | "Conversion applications",
     nav_password: "修改密码" | "Change password",
     sign_in: "登录" | "Sign in",
     sign_out: "退出登录" | "Sign out",

@@ -182,6 +182,16 @@ pub fn archive_csv(export: &ArchiveExport, lang: lifelong_core::Lang) -> String 
                 lifelong_core::publication::day::format(r.recognised_on),
                 r.certificate_no.clone(),
             ),
+            EntryBody::Revocation(r) => (
+                r.title.clone(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                r.reason.clone(),
+            ),
             EntryBody::Other(_) => (
                 e.body.title(),
                 String::new(),
@@ -351,7 +361,7 @@ impl App {
             category: r.category,
             level: r.level,
             recognised_on: r.recognised_on,
-            valid: true,
+            valid: !r.revoked,
         })
     }
 }

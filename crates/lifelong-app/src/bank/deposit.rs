@@ -61,6 +61,16 @@ impl Recogniser {
         })
     }
 
+    /// The standards loaded.
+    pub(crate) fn standards(&self) -> &[lifelong_core::recognition::RecognitionStandard] {
+        self.index.standards()
+    }
+
+    /// The units loaded, found by code.
+    pub(crate) fn units(&self) -> &StandardIndex {
+        &self.index
+    }
+
     /// What recognising `outcome` today would decide (R16, R23).
     pub(crate) fn decide(
         &self,

@@ -66,12 +66,48 @@ pub struct RecognitionBody {
     pub recognised_on: Date,
 }
 
+/// The body of a `revocation` entry (R8): which entry no longer counts, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevocationBody {
+    pub outcome_id: String,
+    pub title: String,
+    pub reversed_kind: EntryKind,
+    pub reason: String,
+}
+
+/// The revocation of an archive entry.
+pub(crate) fn revocation_entry(
+    reversed: &EntryId,
+    reversed_kind: EntryKind,
+    outcome_id: &OutcomeId,
+    title: &str,
+    reason: &str,
+    year: Option<i32>,
+) -> AppResult<NewEntry> {
+    let body = RevocationBody {
+        outcome_id: outcome_id.to_string(),
+        title: title.to_owned(),
+        reversed_kind,
+        reason: reason.to_owned(),
+    };
+    Ok(NewEntry {
+        id: EntryId::new(),
+        kind: EntryKind::Revocation,
+        reverses: Some(reversed.clone()),
+        body: canonical(&body)?,
+        year,
+        category: None,
+        outcome_kind: None,
+    })
+}
+
 /// An entry's body, read back by its kind.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum EntryBody {
     Outcome(OutcomeBody),
     Recognition(RecognitionBody),
+    Revocation(RevocationBody),
     /// Kinds whose bodies this version shows as they are (activity, check-in, corrections).
     Other(serde_json::Value),
 }
@@ -82,6 +118,7 @@ impl EntryBody {
         let parsed = match kind {
             EntryKind::Outcome => serde_json::from_str(body).ok().map(EntryBody::Outcome),
             EntryKind::Recognition => serde_json::from_str(body).ok().map(EntryBody::Recognition),
+            EntryKind::Revocation => serde_json::from_str(body).ok().map(EntryBody::Revocation),
             _ => None,
         };
         parsed.unwrap_or_else(|| {
@@ -94,6 +131,7 @@ impl EntryBody {
         match self {
             EntryBody::Outcome(o) => o.title.clone(),
             EntryBody::Recognition(r) => r.title.clone(),
+            EntryBody::Revocation(r) => r.title.clone(),
             EntryBody::Other(v) => v
                 .get("title")
                 .and_then(|t| t.as_str())
@@ -207,4 +245,77 @@ pub(crate) fn recognition(
             outcome_kind: Some(outcome.kind),
         },
     }))
+}
+
+/// The body of an `exemption` entry (R20): the course recorded with its own credits and the
+/// grade 免考, the outcome that replaced it, the rule cited (R17) and the application decided.
+/// Its `title` leads, so lists that know only titles show what it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExemptionBody {
+    pub title: String,
+    pub programme_code: String,
+    pub programme_title: String,
+    pub course_code: String,
+    pub course_title: String,
+    pub course_title_en: String,
+    pub credits: Credits,
+    pub grade: String,
+    pub outcome_id: String,
+    pub outcome_title: String,
+    pub rule_code: String,
+    pub rule_version: u32,
+    pub application_id: String,
+    #[serde(with = "lifelong_core::publication::day")]
+    pub decided_on: Date,
+}
+
+impl ExemptionBody {
+    /// The exemption an entry records, if it is one (read from the body shown as it is).
+    pub fn of(body: &EntryBody) -> Option<ExemptionBody> {
+        match body {
+            EntryBody::Other(v) => serde_json::from_value(v.clone()).ok(),
+            _ => None,
+        }
+    }
+}
+
+/// The archive entry of an exemption granted in a conversion decision.
+pub(crate) fn exemption_entry(
+    programme: &lifelong_core::programme::Programme,
+    application: &lifelong_store::ApplicationId,
+    e: &lifelong_core::conversion::PlannedExemption,
+    outcome_title: &str,
+    category: CreditCategory,
+    on: Date,
+) -> AppResult<NewEntry> {
+    let body = ExemptionBody {
+        title: format!(
+            "{}（{}）{}",
+            e.course_title.zh,
+            e.course_code,
+            lifelong_core::conversion::EXEMPT_GRADE
+        ),
+        programme_code: programme.code.clone(),
+        programme_title: programme.title.zh.clone(),
+        course_code: e.course_code.clone(),
+        course_title: e.course_title.zh.clone(),
+        course_title_en: e.course_title.en.clone(),
+        credits: e.credits,
+        grade: e.grade.clone(),
+        outcome_id: e.outcome_id.clone(),
+        outcome_title: outcome_title.to_owned(),
+        rule_code: e.rule_code.clone(),
+        rule_version: e.rule_version,
+        application_id: application.to_string(),
+        decided_on: on,
+    };
+    Ok(NewEntry {
+        id: EntryId::new(),
+        kind: EntryKind::Exemption,
+        reverses: None,
+        body: canonical(&body)?,
+        year: Some(on.year()),
+        category: Some(category),
+        outcome_kind: Some(e.kind),
+    })
 }

@@ -4,6 +4,7 @@
 pub mod application;
 pub mod archive;
 mod catalog;
+pub mod conversion;
 mod deposit;
 pub mod deposit_file;
 pub mod entries;
@@ -12,8 +13,10 @@ pub mod review;
 
 pub use application::EvidenceFile;
 pub use archive::{archive_csv, ArchiveExport, ArchiveItem};
+pub use conversion::decision::{CohortAudit, ConversionQueueItem, ConversionReview};
+pub use conversion::{ConversionPreview, ConversionRecord, PairRecord, WhatIfInput, Words};
 pub use deposit::{DepositInput, Deposited};
 pub use deposit_file::{DepositReport, OUTCOME_SCHEMA};
-pub use entries::{EntryBody, OutcomeBody, RecognitionBody, Source};
+pub use entries::{EntryBody, ExemptionBody, OutcomeBody, RecognitionBody, Source};
 pub use outcome_input::OutcomeInput;
 pub use review::{QueueItem, ReviewCase};

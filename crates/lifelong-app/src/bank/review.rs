@@ -156,3 +156,58 @@ impl App {
         Ok((meta, content.to_vec()))
     }
 }
+
+impl App {
+    /// Revokes an accepted outcome (R8): it and its recognition no longer count; revocation
+    /// entries naming the reversed entries are appended to the archive; nothing is erased.
+    pub async fn revoke_outcome(
+        &self,
+        actor: &Actor,
+        id: &OutcomeId,
+        reason: &str,
+    ) -> AppResult<StoredOutcome> {
+        actor.require(Permission::ReviewOutcomes)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::field(
+                "note",
+                &lifelong_core::review::ReviewError::ReasonRequired,
+            ));
+        }
+        let outcome = self.store.outcome(id).await?;
+        let (OutcomeStatus::Accepted, Some(entry)) = (outcome.status, &outcome.entry_id) else {
+            return Err(AppError::Conflict("not_accepted"));
+        };
+        let year = Some(time::OffsetDateTime::now_utc().year());
+        let title = &outcome.outcome.title;
+        let mut entries = vec![super::entries::revocation_entry(
+            entry,
+            lifelong_core::archive::EntryKind::Outcome,
+            id,
+            title,
+            reason,
+            year,
+        )?];
+        if let Some(r) = self
+            .store
+            .recognitions_of(&outcome.account_id)
+            .await?
+            .into_iter()
+            .find(|r| &r.outcome_id == id)
+        {
+            entries.push(super::entries::revocation_entry(
+                &r.entry_id,
+                lifelong_core::archive::EntryKind::Recognition,
+                id,
+                title,
+                reason,
+                year,
+            )?);
+        }
+        let audit = actor.audit("outcome.revoke", "outcome", id.as_str());
+        Ok(self
+            .store
+            .revoke_outcome(id, reason, actor.user.as_ref(), entries, audit)
+            .await?)
+    }
+}

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod catalog;
+mod conversion;
 mod dto;
 mod idempotency;
 mod institution;
@@ -47,6 +48,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/standards", get(catalog::standards))
         .route("/programmes", get(catalog::programmes))
         .route("/programmes/{code}", get(catalog::programme))
+        .route("/programmes/{code}/audit", get(conversion::cohort_audit))
+        .route("/conversions", get(conversion::list_conversions))
+        .route("/conversions/{id}", get(conversion::get_conversion))
+        .route(
+            "/conversions/{id}/decide",
+            post(conversion::decide_conversion),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             idempotency::idempotency,

@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, catalog, dto, institution, outcomes, uploads};
+use super::{accounts, catalog, conversion, dto, institution, outcomes, uploads};
 
 struct BearerAuth;
 
@@ -29,13 +29,16 @@ impl Modify for BearerAuth {
     paths(institution::get_institution, accounts::open_account, accounts::list_accounts, accounts::get_account,
         uploads::bulk_open, uploads::commit_upload, uploads::list_uploads,
         outcomes::deposit, outcomes::get_outcome, outcomes::bulk_deposit, outcomes::commit_upload,
-        catalog::framework, catalog::units, catalog::standards, catalog::programmes, catalog::programme),
+        catalog::framework, catalog::units, catalog::standards, catalog::programmes, catalog::programme,
+        conversion::list_conversions, conversion::get_conversion, conversion::decide_conversion, conversion::cohort_audit),
     components(schemas(dto::ErrorBody, dto::ErrorDetail, dto::FieldErrorBody, dto::InstitutionBody, dto::AccountBody,
         dto::OpenedBody, dto::AccountPage, dto::BulkReportBody, dto::RowErrorBody, dto::OutcomeBody, dto::UploadBody,
         dto::UploadPage, accounts::OpenAccountRequest, outcomes::DepositRequest, outcomes::DepositAnswer,
-        outcomes::DepositedOutcomeBody, outcomes::DepositReportBody)),
+        outcomes::DepositedOutcomeBody, outcomes::DepositReportBody,
+        conversion::ConversionApplicationBody, conversion::ConversionPage, conversion::ConversionReviewBody,
+        conversion::PairBody, conversion::DecideRequest, conversion::CohortRowBody, conversion::CohortBody)),
     modifiers(&BearerAuth),
-    tags((name = "institution"), (name = "accounts"), (name = "outcomes"), (name = "catalog"))
+    tags((name = "institution"), (name = "accounts"), (name = "outcomes"), (name = "catalog"), (name = "conversion"))
 )]
 pub struct ApiDoc;
 

@@ -73,6 +73,8 @@ texts!(ArchiveTexts {
     check_no: "证书编号" | "Certificate number",
     check: "核验" | "Check",
     check_ok: "该证书真实有效。" | "This certificate is genuine and valid.",
+    check_revoked: "该证书由学分银行出具，但已被撤销，不再有效。" | "The credit bank issued this certificate, but it has been revoked and is no longer valid.",
+    revoked_reason: "撤销理由" | "Reason for revocation",
     check_missing: "未找到该编号的证书，请核对后重试。" | "No certificate has this number. Check it and try again.",
 });
 
@@ -324,6 +326,16 @@ async fn check_certificate(
 pub(crate) fn outcome_of(item: &ArchiveItem) -> Option<&lifelong_app::bank::OutcomeBody> {
     match &item.body {
         EntryBody::Outcome(o) => Some(o),
+        _ => None,
+    }
+}
+
+/// The revocation of an entry, if it is one.
+pub(crate) fn revocation_of(
+    item: &ArchiveItem,
+) -> Option<&lifelong_app::bank::entries::RevocationBody> {
+    match &item.body {
+        EntryBody::Revocation(r) => Some(r),
         _ => None,
     }
 }

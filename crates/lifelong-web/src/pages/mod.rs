@@ -6,6 +6,7 @@ mod application;
 mod archive;
 mod bank;
 mod console;
+mod conversion;
 mod deposit;
 mod learner;
 mod public;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(bank::router())
         .merge(deposit::router())
         .merge(review_outcomes::router())
+        .merge(conversion::router())
         .route(
             "/static/app.css",
             get(|| async {
@@ -193,11 +195,17 @@ fn nav_for(role: Option<Role>, t: &'static Texts, path: &str) -> Vec<NavLink> {
             links.push(("/me", t.nav_my_account));
             links.push(("/me/archive", t.nav_archive));
         }
+        if role.permits(Permission::ApplyForCredit) {
+            links.push(("/me/conversion", t.nav_conversion));
+        }
         if role.permits(Permission::OpenAccounts) {
             links.push(("/console", t.nav_console));
         }
         if role.permits(Permission::DepositOutcomes) {
             links.push(("/console/outcomes", t.nav_deposit));
+        }
+        if role.permits(Permission::DecideConversions) {
+            links.push(("/console/conversions", t.nav_conversions));
         }
         if role.permits(Permission::ReviewAccounts) || role.permits(Permission::FreezeAccounts) {
             links.push(("/review", t.nav_review));

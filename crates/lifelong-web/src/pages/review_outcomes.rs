@@ -59,6 +59,11 @@ texts!(QueueTexts {
     decided: "已审核。" | "Decided.",
     back: "返回审核队列" | "Back to the queue",
     decided_note: "审核意见" | "Reviewer's note",
+    revoke_heading: "撤销" | "Revoke",
+    revoke_lead: "撤销后该成果及其学分认定不再计入学员档案；原记录保留，档案中追加一条撤销记录。" | "Once revoked, the outcome and its recognition no longer count; the original entries stay and a revocation entry is appended to the archive.",
+    revoke_reason: "撤销理由（学员可见）" | "Reason (the learner reads it)",
+    revoke: "撤销该成果" | "Revoke this outcome",
+    revoke_confirm: "确定撤销该成果吗？" | "Revoke this outcome?",
 });
 
 /// Review routes.
@@ -67,6 +72,7 @@ pub fn router() -> Router<AppState> {
         .route("/review/outcomes", get(queue))
         .route("/review/outcomes/{id}", get(case))
         .route("/review/outcomes/{id}/decide", post(decide))
+        .route("/review/outcomes/{id}/revoke", post(revoke))
         .route("/review/evidence/{id}", get(evidence))
 }
 
@@ -181,6 +187,37 @@ async fn decide(
         .await
     {
         Ok(_) => Ok(Redirect::to("/review/outcomes?done=decided").into_response()),
+        Err(e) if is_form_error(&e) && !matches!(e, AppError::NotFound) => {
+            let errors = form_errors(&e, page.lang);
+            let mut response =
+                render(&show_case(&state, &page, &signed, &id, form.note, errors).await?);
+            *response.status_mut() = crate::error::status_of(&e);
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct RevokeForm {
+    #[serde(default)]
+    note: String,
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    page: Page,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<RevokeForm>,
+) -> Result<Response, PageError> {
+    let id = OutcomeId::parse(&id).ok_or(PageError(AppError::NotFound))?;
+    match state
+        .app
+        .revoke_outcome(&signed.actor, &id, &form.note)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/review/outcomes/{id}")).into_response()),
         Err(e) if is_form_error(&e) && !matches!(e, AppError::NotFound) => {
             let errors = form_errors(&e, page.lang);
             let mut response =

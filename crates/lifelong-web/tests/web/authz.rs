@@ -12,6 +12,8 @@ fn allowed(path: &str) -> &'static [Role] {
     use Role::*;
     match path {
         "/me" | "/me/archive" | "/me/archive.json" | "/me/archive.csv" | "/me/apply" => &[Learner],
+        "/me/conversion" => &[Learner],
+        "/console/conversions" => &[InstitutionOperator, InstitutionManager],
         "/console/outcomes"
         | "/console/outcomes/template.csv"
         | "/console/outcomes/template.xlsx" => &[InstitutionOperator, InstitutionManager],
@@ -41,6 +43,8 @@ const PAGES: &[&str] = &[
     "/me/archive.json",
     "/me/archive.csv",
     "/me/apply",
+    "/me/conversion",
+    "/console/conversions",
     "/console/outcomes",
     "/console/outcomes/template.csv",
     "/console/outcomes/template.xlsx",

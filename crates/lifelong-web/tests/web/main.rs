@@ -8,6 +8,7 @@ mod api;
 mod application;
 mod authz;
 mod bank;
+mod conversion;
 mod outcomes;
 mod pages;
 mod real_port;

@@ -332,3 +332,81 @@ async fn the_console_deposit_form_shows_every_error_and_deposits() {
     let archive = app.get("/me/archive", Some(&learner)).await;
     assert!(archive.body.contains("插花艺术"), "listed as under review");
 }
+
+#[tokio::test]
+async fn r8_a_revocation_is_a_new_entry_and_the_credits_and_certificate_stop_counting() {
+    let app = TestApp::sqlite().await;
+    app.app
+        .import_catalog(&Actor::system_as(Role::Reviewer), CATALOG)
+        .await
+        .unwrap();
+    let token = app.token_of(&app.institution.id).await;
+    let deposited = pending_deposit(&app, &token, "CERT-R").await;
+    let id = deposited["outcome"]["id"].as_str().unwrap();
+    let reviewer = app.session_of(Role::Reviewer).await;
+    let accepted = app
+        .post_form(
+            &format!("/review/outcomes/{id}/decide"),
+            Some(&reviewer),
+            &[("action", "accept"), ("note", ""), ("version", "1")],
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+    let learner = app.session_of(Role::Learner).await;
+    let before = app.get("/me/archive.json", Some(&learner)).await.json();
+    let number = before["entries"][1]["body"]["certificate_no"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let no_reason = app
+        .post_form(
+            &format!("/review/outcomes/{id}/revoke"),
+            Some(&reviewer),
+            &[("note", " ")],
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let revoked = app
+        .post_form(
+            &format!("/review/outcomes/{id}/revoke"),
+            Some(&reviewer),
+            &[("note", "证书经核查系伪造")],
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.body);
+    let twice = app
+        .post_form(
+            &format!("/review/outcomes/{id}/revoke"),
+            Some(&reviewer),
+            &[("note", "再次撤销")],
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+
+    let after = app.get("/me/archive.json", Some(&learner)).await.json();
+    let entries = after["entries"].as_array().unwrap();
+    assert_eq!(
+        entries.len(),
+        4,
+        "two entries kept, two revocations appended"
+    );
+    assert_eq!(entries[2]["kind"], "revocation");
+    assert_eq!(entries[2]["reverses"], before["entries"][0]["id"]);
+    assert_eq!(entries[3]["reverses"], before["entries"][1]["id"]);
+    assert_eq!(
+        after["credits"][1]["credits"], "0",
+        "vocational credits no longer count"
+    );
+    let check = app
+        .get(&format!("/verify/recognition?no={number}"), None)
+        .await;
+    assert!(check.body.contains("id=\"check-revoked\""));
+    assert!(app
+        .app
+        .verify_archive(&Actor::system())
+        .await
+        .unwrap()
+        .broken
+        .is_empty());
+}
