@@ -182,6 +182,18 @@ pub fn archive_csv(export: &ArchiveExport, lang: lifelong_core::Lang) -> String 
                 lifelong_core::publication::day::format(r.recognised_on),
                 r.certificate_no.clone(),
             ),
+            EntryBody::Exemption(x) => (
+                x.title.clone(),
+                lifelong_core::outcome::CreditCategory::Academic
+                    .label(lang)
+                    .to_owned(),
+                x.credits.to_string(),
+                String::new(),
+                x.grade.clone(),
+                String::new(),
+                lifelong_core::publication::day::format(x.decided_on),
+                format!("{} {}", x.programme_code, x.programme_title),
+            ),
             EntryBody::Revocation(r) => (
                 r.title.clone(),
                 String::new(),

@@ -108,6 +108,7 @@ pub enum EntryBody {
     Outcome(OutcomeBody),
     Recognition(RecognitionBody),
     Revocation(RevocationBody),
+    Exemption(ExemptionBody),
     /// Kinds whose bodies this version shows as they are (activity, check-in, corrections).
     Other(serde_json::Value),
 }
@@ -119,6 +120,7 @@ impl EntryBody {
             EntryKind::Outcome => serde_json::from_str(body).ok().map(EntryBody::Outcome),
             EntryKind::Recognition => serde_json::from_str(body).ok().map(EntryBody::Recognition),
             EntryKind::Revocation => serde_json::from_str(body).ok().map(EntryBody::Revocation),
+            EntryKind::Exemption => serde_json::from_str(body).ok().map(EntryBody::Exemption),
             _ => None,
         };
         parsed.unwrap_or_else(|| {
@@ -132,6 +134,7 @@ impl EntryBody {
             EntryBody::Outcome(o) => o.title.clone(),
             EntryBody::Recognition(r) => r.title.clone(),
             EntryBody::Revocation(r) => r.title.clone(),
+            EntryBody::Exemption(x) => x.title.clone(),
             EntryBody::Other(v) => v
                 .get("title")
                 .and_then(|t| t.as_str())
@@ -270,10 +273,10 @@ pub struct ExemptionBody {
 }
 
 impl ExemptionBody {
-    /// The exemption an entry records, if it is one (read from the body shown as it is).
+    /// The exemption an entry records, if it is one.
     pub fn of(body: &EntryBody) -> Option<ExemptionBody> {
         match body {
-            EntryBody::Other(v) => serde_json::from_value(v.clone()).ok(),
+            EntryBody::Exemption(x) => Some(x.clone()),
             _ => None,
         }
     }

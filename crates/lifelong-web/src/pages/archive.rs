@@ -75,6 +75,10 @@ texts!(ArchiveTexts {
     check_ok: "该证书真实有效。" | "This certificate is genuine and valid.",
     check_revoked: "该证书由学分银行出具，但已被撤销，不再有效。" | "The credit bank issued this certificate, but it has been revoked and is no longer valid.",
     revoked_reason: "撤销理由" | "Reason for revocation",
+    programme: "专业" | "Programme",
+    grade: "成绩" | "Grade",
+    replaced_by: "替代成果" | "Replaced by",
+    rule: "转换规则" | "Conversion rule",
     check_missing: "未找到该编号的证书，请核对后重试。" | "No certificate has this number. Check it and try again.",
 });
 
@@ -326,6 +330,16 @@ async fn check_certificate(
 pub(crate) fn outcome_of(item: &ArchiveItem) -> Option<&lifelong_app::bank::OutcomeBody> {
     match &item.body {
         EntryBody::Outcome(o) => Some(o),
+        _ => None,
+    }
+}
+
+/// The exemption an entry records, if it is one.
+pub(crate) fn exemption_of(
+    item: &ArchiveItem,
+) -> Option<&lifelong_app::bank::entries::ExemptionBody> {
+    match &item.body {
+        EntryBody::Exemption(x) => Some(x),
         _ => None,
     }
 }

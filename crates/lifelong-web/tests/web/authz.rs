@@ -158,6 +158,16 @@ const ACTIONS: &[(&str, Fields, &[Role])] = &[
         &[Role::InstitutionOperator, Role::InstitutionManager],
     ),
     (
+        "/me/conversion/NO-SUCH-PROGRAMME/apply",
+        &[("pair", "x")],
+        &[Role::Learner],
+    ),
+    (
+        "/console/conversions/0190e0a0-0000-7000-8000-000000000001/decide",
+        &[("version", "1"), ("reason", "")],
+        &[Role::InstitutionOperator, Role::InstitutionManager],
+    ),
+    (
         "/review/search",
         &[("id_number", "x")],
         &[Role::Reviewer, Role::Administrator],
