@@ -219,7 +219,12 @@ fn demo_serves_healthz_on_a_free_port_and_stops_gracefully() {
     let lines = server.read_until(|l| l.contains("13800138000"), Duration::from_secs(60));
     assert!(!lines.iter().any(|l| l.starts_with("Loaded the demo data")));
     server.wait_healthy(Server::address(&lines));
-    assert!(server.terminate());
+    let log_path = server.log.clone();
+    assert!(
+        server.terminate(),
+        "the second start stops gracefully; log:\n{}",
+        std::fs::read_to_string(&log_path).unwrap_or_default()
+    );
 }
 
 #[test]
