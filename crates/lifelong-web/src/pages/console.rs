@@ -334,38 +334,24 @@ struct Empty {}
 
 async fn template_xlsx(page: Page, signed: SignedIn) -> Result<Response, PageError> {
     signed.actor.require(Permission::OpenAccounts)?;
-    let bytes =
-        lifelong_import::template_xlsx(&ACCOUNT_SCHEMA, page.lang, &[]).map_err(AppError::File)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"accounts-template.xlsx\"",
-            ),
-        ],
-        bytes,
+    super::template_download(
+        &ACCOUNT_SCHEMA,
+        page.lang,
+        &[],
+        super::TemplateFormat::Xlsx,
+        "accounts",
     )
-        .into_response())
 }
 
 async fn template_csv(page: Page, signed: SignedIn) -> Result<Response, PageError> {
     signed.actor.require(Permission::OpenAccounts)?;
-    let bytes = lifelong_import::template_csv(&ACCOUNT_SCHEMA, page.lang, &[]);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"accounts-template.csv\"",
-            ),
-        ],
-        bytes,
+    super::template_download(
+        &ACCOUNT_SCHEMA,
+        page.lang,
+        &[],
+        super::TemplateFormat::Csv,
+        "accounts",
     )
-        .into_response())
 }
 
 #[derive(Template)]

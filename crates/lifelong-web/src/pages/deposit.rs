@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -363,36 +363,22 @@ const EXAMPLE: [&str; 17] = [
 
 async fn template_xlsx(page: Page, signed: SignedIn) -> Result<Response, PageError> {
     signed.actor.require(Permission::DepositOutcomes)?;
-    let bytes = lifelong_import::template_xlsx(&OUTCOME_SCHEMA, page.lang, &[&EXAMPLE])
-        .map_err(AppError::File)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"outcomes-template.xlsx\"",
-            ),
-        ],
-        bytes,
+    super::template_download(
+        &OUTCOME_SCHEMA,
+        page.lang,
+        &[&EXAMPLE],
+        super::TemplateFormat::Xlsx,
+        "outcomes",
     )
-        .into_response())
 }
 
 async fn template_csv(page: Page, signed: SignedIn) -> Result<Response, PageError> {
     signed.actor.require(Permission::DepositOutcomes)?;
-    let bytes = lifelong_import::template_csv(&OUTCOME_SCHEMA, page.lang, &[&EXAMPLE]);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"outcomes-template.csv\"",
-            ),
-        ],
-        bytes,
+    super::template_download(
+        &OUTCOME_SCHEMA,
+        page.lang,
+        &[&EXAMPLE],
+        super::TemplateFormat::Csv,
+        "outcomes",
     )
-        .into_response())
 }

@@ -259,6 +259,45 @@ pub fn render(template: &impl Template) -> Response {
     }
 }
 
+/// The file format of a downloadable upload template.
+#[derive(Debug, Clone, Copy)]
+pub enum TemplateFormat {
+    Xlsx,
+    Csv,
+}
+
+/// An upload template (`{stem}-template.xlsx|csv`) with the schema's headers in `lang` and
+/// example rows, as a download.
+pub fn template_download(
+    schema: &lifelong_import::Schema,
+    lang: Lang,
+    examples: &[&[&str]],
+    format: TemplateFormat,
+    stem: &str,
+) -> Result<Response, PageError> {
+    let (content_type, extension, bytes) = match format {
+        TemplateFormat::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            lifelong_import::template_xlsx(schema, lang, examples).map_err(AppError::File)?,
+        ),
+        TemplateFormat::Csv => (
+            "text/csv; charset=utf-8",
+            "csv",
+            lifelong_import::template_csv(schema, lang, examples),
+        ),
+    };
+    let disposition = format!("attachment; filename=\"{stem}-template.{extension}\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// A form shown again after a refusal, with the refusal's status (422, 409, …).
 pub fn refused(template: &impl Template, error: &AppError) -> Response {
     let mut response = render(template);
