@@ -215,7 +215,10 @@ impl App {
                 ));
             }
         }
-        let indexes: Vec<String> = parsed.iter().map(|(_, i, _, _)| i.clone()).collect();
+        // One lookup per learner, not per row.
+        let mut indexes: Vec<String> = parsed.iter().map(|(_, i, _, _)| i.clone()).collect();
+        indexes.sort_unstable();
+        indexes.dedup();
         let accounts = self.accounts_by_index(&indexes).await?;
         let externals: Vec<&str> = parsed.iter().map(|(_, _, e, _)| e.as_str()).collect();
         let deposited = self
