@@ -223,6 +223,21 @@ pub async fn deposits_count_once_per_external_id(store: &dyn Store) {
         .unwrap();
     assert_eq!(stored.status, OutcomeStatus::Pending);
     assert_eq!(stored.outcome.title, "R-2");
+    // A big batch of ids (read by a range scan) and a small one (IN lists) agree.
+    let filler: Vec<String> = (0..2500).map(|n| format!("R-{n:04}")).collect();
+    let mut asked: Vec<&str> = filler.iter().map(String::as_str).collect();
+    asked.extend(["R-1", "R-3", "S-9"]);
+    let big = store
+        .deposited_external_ids(&inst.id, &asked)
+        .await
+        .unwrap();
+    let small = store
+        .deposited_external_ids(&inst.id, &["R-1", "R-3", "S-9"])
+        .await
+        .unwrap();
+    let expected: std::collections::HashSet<String> = ["R-1".to_owned(), "R-3".to_owned()].into();
+    assert_eq!(big, expected, "R-2 exists but was not asked for");
+    assert_eq!(small, expected);
     let queue = store
         .review_queue(&QueueFilter::default(), &Cursor::first())
         .await
