@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 
 use crate::audit::insert_audit;
 use crate::codec::{
-    backend, list_placeholders, row_placeholders, ts, RowExt, PARAMS_PER_STATEMENT,
+    backend, conflict_on_unique, list_placeholders, ts, Batch, RowExt, PARAMS_PER_STATEMENT,
 };
 use crate::SqlStore;
 
@@ -139,11 +139,12 @@ pub(crate) async fn append_entries_in(
             hash,
         });
     }
-    for chunk in rows.chunks(PARAMS_PER_STATEMENT / ENTRY_PARAMS) {
+    let batch = Batch::of(conn);
+    for chunk in rows.chunks(batch.rows(ENTRY_PARAMS)) {
         let sql = format!(
             "INSERT INTO archive_entries (account_id, seq, id, kind, reverses, recorded_at, year, \
              category, outcome_kind, body, prev_hash, hash) VALUES {}",
-            row_placeholders(chunk.len(), ENTRY_PARAMS)
+            batch.values(chunk.len(), ENTRY_PARAMS)
         );
         let mut q = sqlx::query(&sql);
         for r in chunk {
@@ -163,26 +164,7 @@ pub(crate) async fn append_entries_in(
         }
         q.execute(&mut *conn).await.map_err(backend)?;
     }
-    for account in &accounts {
-        let Some(head) = heads.get(*account) else {
-            continue;
-        };
-        let old_seq = before.get(*account).map_or(0, |h| h.seq);
-        let done = sqlx::query(
-            "INSERT INTO archive_heads (account_id, seq, hash) VALUES ($1, $2, $3) \
-             ON CONFLICT (account_id) DO UPDATE SET seq = $2, hash = $3 WHERE archive_heads.seq = $4",
-        )
-        .bind(*account)
-        .bind(head.seq as i64)
-        .bind(head.hash.to_vec())
-        .bind(old_seq as i64)
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict("archive_changed"));
-        }
-    }
+    move_heads(conn, &accounts, &before, &heads, batch).await?;
     Ok(rows
         .iter()
         .map(|r| ArchiveEntry {
@@ -199,6 +181,61 @@ pub(crate) async fn append_entries_in(
             hash: r.hash,
         })
         .collect())
+}
+
+/// Moves every touched chain's head, in a few multi-row statements. A head moves only from
+/// the sequence number read at the start (grouped by how many entries each chain got, so the
+/// condition can be written as `excluded.seq - k`); if another writer moved one meanwhile, fewer
+/// rows change than expected and the whole transaction fails with `Conflict("archive_changed")`.
+async fn move_heads(
+    conn: &mut AnyConnection,
+    accounts: &[&str],
+    before: &HashMap<String, Head>,
+    heads: &HashMap<String, Head>,
+    batch: Batch,
+) -> StoreResult<()> {
+    // Chains by the number of entries they grew by; 0 = a new chain (plain INSERT).
+    let mut groups: std::collections::BTreeMap<u64, Vec<(&str, &Head)>> =
+        std::collections::BTreeMap::new();
+    for account in accounts {
+        let Some(head) = heads.get(*account) else {
+            continue;
+        };
+        let grew = match before.get(*account) {
+            Some(old) => head.seq - old.seq,
+            None => 0,
+        };
+        groups.entry(grew).or_default().push((*account, head));
+    }
+    for (grew, members) in groups {
+        for chunk in members.chunks(batch.rows(3)) {
+            let mut sql = format!(
+                "INSERT INTO archive_heads (account_id, seq, hash) VALUES {}",
+                batch.values(chunk.len(), 3)
+            );
+            if grew > 0 {
+                sql.push_str(&format!(
+                    " ON CONFLICT (account_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash \
+                     WHERE archive_heads.seq = excluded.seq - {grew}"
+                ));
+            }
+            let mut q = sqlx::query(&sql);
+            for (account, head) in chunk {
+                q = q
+                    .bind(*account)
+                    .bind(head.seq as i64)
+                    .bind(head.hash.to_vec());
+            }
+            let done = q
+                .execute(&mut *conn)
+                .await
+                .map_err(conflict_on_unique("archive_changed"))?;
+            if done.rows_affected() != chunk.len() as u64 {
+                return Err(StoreError::Conflict("archive_changed"));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[async_trait]

@@ -121,6 +121,52 @@ pub fn row_placeholders(rows: usize, cols: usize) -> String {
     out
 }
 
+/// How multi-row INSERTs are written on a connection's engine: SQLite gets anonymous `?`
+/// placeholders, which it binds by position (no name to look up, so a statement may carry many
+/// more rows); PostgreSQL gets `$n`.
+#[derive(Debug, Clone, Copy)]
+pub struct Batch {
+    anonymous: bool,
+    max_params: usize,
+}
+
+impl Batch {
+    /// The batch shape for `conn`'s engine.
+    pub fn of(conn: &sqlx::AnyConnection) -> Batch {
+        if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+            Batch {
+                anonymous: true,
+                max_params: SQLITE_PARAMS_PER_STATEMENT,
+            }
+        } else {
+            Batch {
+                anonymous: false,
+                max_params: PARAMS_PER_STATEMENT,
+            }
+        }
+    }
+
+    /// Rows of `cols` columns per statement.
+    pub fn rows(&self, cols: usize) -> usize {
+        (self.max_params / cols.max(1)).max(1)
+    }
+
+    /// The VALUES list of `rows` rows of `cols` columns.
+    pub fn values(&self, rows: usize, cols: usize) -> String {
+        if !self.anonymous {
+            return row_placeholders(rows, cols);
+        }
+        let row = format!("({})", vec!["?"; cols].join(","));
+        vec![row; rows].join(",")
+    }
+}
+
+/// Parameters per multi-row INSERT on PostgreSQL (its limit is 65,535); fewer round trips.
+pub const POSTGRES_PARAMS_PER_STATEMENT: usize = 4000;
+
+/// Parameters per statement with anonymous placeholders on SQLite (its limit is 32,766).
+pub const SQLITE_PARAMS_PER_STATEMENT: usize = 4000;
+
 /// `$1,$2,…,$n`, for an `IN (…)` list.
 pub fn list_placeholders(n: usize) -> String {
     (1..=n)

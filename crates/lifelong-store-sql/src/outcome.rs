@@ -23,7 +23,7 @@ use time::OffsetDateTime;
 use crate::archive::append_entries_in;
 use crate::audit::insert_audit;
 use crate::codec::{
-    backend, conflict_on_unique, date, list_placeholders, parse_date, row_placeholders, ts, RowExt,
+    backend, conflict_on_unique, date, list_placeholders, parse_date, ts, Batch, RowExt,
     PARAMS_PER_STATEMENT,
 };
 use crate::SqlStore;
@@ -96,12 +96,13 @@ const OUTCOME_PARAMS: usize = 17;
 
 async fn insert_outcomes(conn: &mut AnyConnection, outcomes: &[&NewOutcome]) -> StoreResult<()> {
     let now = ts(OffsetDateTime::now_utc());
-    for chunk in outcomes.chunks(PARAMS_PER_STATEMENT / OUTCOME_PARAMS) {
+    let batch = Batch::of(conn);
+    for chunk in outcomes.chunks(batch.rows(OUTCOME_PARAMS)) {
         let sql = format!(
             "INSERT INTO outcomes (id, account_id, institution_id, external_id, origin, status, kind, \
              category, title, completed_on, credits, hours, body, submitted_at, due_on, decided_at, \
              entry_id) VALUES {}",
-            row_placeholders(chunk.len(), OUTCOME_PARAMS)
+            batch.values(chunk.len(), OUTCOME_PARAMS)
         );
         let mut q = sqlx::query(&sql);
         for o in chunk {
@@ -141,12 +142,13 @@ async fn insert_recognitions(
     conn: &mut AnyConnection,
     items: &[(&AccountId, &OutcomeId, &NewRecognition)],
 ) -> StoreResult<()> {
-    for chunk in items.chunks(PARAMS_PER_STATEMENT / RECOGNITION_PARAMS) {
+    let batch = Batch::of(conn);
+    for chunk in items.chunks(batch.rows(RECOGNITION_PARAMS)) {
         let sql = format!(
             "INSERT INTO recognitions (id, account_id, outcome_id, certificate_no, standard_code, \
              standard_version, unit_code, unit_version, credits, category, level, recognised_on, \
              explanation, entry_id, revoked_at) VALUES {}",
-            row_placeholders(chunk.len(), RECOGNITION_PARAMS)
+            batch.values(chunk.len(), RECOGNITION_PARAMS)
         );
         let mut q = sqlx::query(&sql);
         for (account, outcome, r) in chunk {

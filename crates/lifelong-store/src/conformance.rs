@@ -44,6 +44,7 @@ macro_rules! conformance_suite {
             accounts_page_by_cursor_and_filter,
             the_key_check_is_kept_once,
             archive_chains_append_page_and_verify,
+            concurrent_appends_never_fork_a_chain,
             deposits_count_once_per_external_id,
             concurrent_review_decisions_have_one_winner,
             published_versions_are_immutable_and_superseded,

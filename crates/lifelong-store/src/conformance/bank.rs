@@ -425,3 +425,48 @@ pub async fn published_versions_are_immutable_and_superseded(store: &dyn Store) 
     assert!(!calendar.is_working_day(date!(2026 - 10 - 01)));
     assert!(calendar.is_working_day(date!(2026 - 10 - 10)));
 }
+
+pub async fn concurrent_appends_never_fork_a_chain(store: &dyn Store) {
+    let a = learner(store, "fork-a").await;
+    store
+        .append_entries(
+            &a,
+            vec![entry(EntryKind::Outcome, "{\"n\":0}", 2025)],
+            audit("archive.append"),
+        )
+        .await
+        .unwrap();
+    let (x, y) = tokio::join!(
+        store.append_entries(
+            &a,
+            vec![
+                entry(EntryKind::Activity, "{\"x\":1}", 2025),
+                entry(EntryKind::Activity, "{\"x\":2}", 2025)
+            ],
+            audit("archive.append")
+        ),
+        store.append_entries(
+            &a,
+            vec![
+                entry(EntryKind::Activity, "{\"y\":1}", 2025),
+                entry(EntryKind::Activity, "{\"y\":2}", 2025)
+            ],
+            audit("archive.append")
+        ),
+    );
+    for r in [&x, &y] {
+        assert!(
+            matches!(r, Ok(_) | Err(StoreError::Conflict("archive_changed"))),
+            "{r:?}"
+        );
+    }
+    let written = 1 + 2 * [&x, &y].iter().filter(|r| r.is_ok()).count();
+    let all = store.archive_all(&a).await.unwrap();
+    assert_eq!(all.len(), written, "a refused append wrote nothing");
+    assert_eq!(
+        all.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        (1..=written as u64).collect::<Vec<_>>()
+    );
+    let report = store.verify_archive().await.unwrap();
+    assert!(report.broken.is_empty(), "{:?}", report.broken);
+}
