@@ -162,7 +162,11 @@ pub(crate) async fn append_entries_in(
                 .bind(r.prev.to_vec())
                 .bind(r.hash.to_vec());
         }
-        q.execute(&mut *conn).await.map_err(backend)?;
+        // A concurrent writer that took the same sequence numbers first makes the primary key
+        // refuse these: the chain moved under us.
+        q.execute(&mut *conn)
+            .await
+            .map_err(conflict_on_unique("archive_changed"))?;
     }
     move_heads(conn, &accounts, &before, &heads, batch).await?;
     Ok(rows
