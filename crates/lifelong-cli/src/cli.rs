@@ -207,6 +207,10 @@ pub struct DepositBenchArgs {
     /// How many archive pages to time.
     #[arg(long, default_value_t = 2_000)]
     pub pages: usize,
+    /// How many files of `--rows` rows to deposit one after the other (the archive grows by
+    /// about 2 × rows × batches entries).
+    #[arg(long, default_value_t = 1)]
+    pub batches: usize,
     #[command(flatten)]
     pub target: BenchTarget,
 }

@@ -279,6 +279,21 @@ pub fn accounts_xlsx(people: &[FakePerson]) -> anyhow::Result<Vec<u8>> {
     Ok(workbook.save_to_buffer()?)
 }
 
+/// A table of text cells (first row the headers) as an .xlsx workbook of one sheet.
+pub fn table_xlsx(rows: &[Vec<&str>]) -> anyhow::Result<Vec<u8>> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (r, cells) in rows.iter().enumerate() {
+        let row = u32::try_from(r)?;
+        for (c, cell) in cells.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(row, u16::try_from(c)?, *cell)?;
+            }
+        }
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
 #[cfg(test)]
 mod tests {
     use lifelong_core::credit_code::CreditCode;

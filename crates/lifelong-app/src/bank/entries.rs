@@ -188,15 +188,14 @@ pub(crate) fn outcome_entry(
     })
 }
 
-/// A recognition certificate number: `SHCB-<year>-<10 hex digits>` from the id's random part.
-pub(crate) fn certificate_no(id: &RecognitionId, on: Date) -> String {
-    let hex: String = id
-        .as_str()
-        .chars()
-        .filter(char::is_ascii_hexdigit)
-        .collect();
-    let tail = &hex[hex.len().saturating_sub(10)..];
-    format!("SHCB-{}-{}", on.year(), tail.to_ascii_uppercase())
+/// A recognition certificate number: `SHCB-<year>-<20 hex digits>`, 80 bits from the operating
+/// system's generator, so numbers neither collide (a collision is expected only after about a
+/// trillion certificates) nor can be guessed to look up other people's certificates.
+pub(crate) fn certificate_no(on: Date) -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 10];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("SHCB-{}-{}", on.year(), hex::encode_upper(bytes))
 }
 
 /// The recognition of an outcome, with its archive entry.
@@ -210,7 +209,7 @@ pub(crate) fn recognition(
         return Ok(None);
     };
     let id = RecognitionId::new();
-    let certificate_no = certificate_no(&id, decision.on);
+    let certificate_no = certificate_no(decision.on);
     let body = RecognitionBody {
         recognition_id: id.to_string(),
         certificate_no: certificate_no.clone(),
@@ -321,4 +320,22 @@ pub(crate) fn exemption_entry(
         category: Some(category),
         outcome_kind: Some(e.kind),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r16_certificate_numbers_are_long_random_and_distinct() {
+        let on = time::macros::date!(2026 - 11 - 23);
+        let numbers: std::collections::HashSet<String> =
+            (0..10_000).map(|_| certificate_no(on)).collect();
+        assert_eq!(numbers.len(), 10_000);
+        let one = numbers.iter().next().unwrap();
+        assert!(one.starts_with("SHCB-2026-") && one.len() == 30, "{one}");
+        assert!(one[10..]
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()));
+    }
 }

@@ -8,6 +8,7 @@ pub mod conversion;
 mod deposit;
 pub mod deposit_file;
 pub mod entries;
+mod framework;
 pub mod outcome_input;
 pub mod review;
 

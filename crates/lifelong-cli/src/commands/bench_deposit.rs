@@ -27,7 +27,7 @@ use crate::app_error;
 use crate::cli::{DepositBenchArgs, FileFormat};
 use crate::config::Env;
 use crate::platform::Platform;
-use crate::synthetic::{accounts_csv, FakePerson, Generator};
+use crate::synthetic::{accounts_csv, table_xlsx, FakePerson, Generator};
 
 /// Outcomes the generated file cycles through: (title, kind, hours, score, certificate code,
 /// certificate level, course code).
@@ -87,17 +87,17 @@ pub async fn deposit(args: &DepositBenchArgs, env: &Env) -> anyhow::Result<()> {
     if args.rows == 0 {
         bail!("--rows must be at least 1");
     }
-    if args.target.format != FileFormat::Csv {
-        bail!("bench deposit generates CSV files");
+    if args.batches == 0 {
+        bail!("--batches must be at least 1");
     }
     let learners = args.learners.unwrap_or(args.rows / 10).clamp(1, args.rows);
     let (config, url, _temp_dir) = bench_config(&args.target, env)?;
     let seed = args.target.seed.unwrap_or_else(clock_seed);
     let defaults = Settings::default();
     let settings = Settings {
-        bulk_max_rows: learners.max(defaults.bulk_max_rows),
         bulk_max_bytes: usize::MAX / 2,
         deposit_max_rows: args.rows.max(defaults.deposit_max_rows),
+        bulk_max_rows: learners.min(100_000).max(defaults.bulk_max_rows),
         deposit_max_bytes: usize::MAX / 2,
         ..config.app.clone()
     };
@@ -144,69 +144,76 @@ pub async fn deposit(args: &DepositBenchArgs, env: &Env) -> anyhow::Result<()> {
         catalog.standards.len()
     );
 
-    let mut csv = String::with_capacity(args.rows * 120);
-    csv.push_str(
-        "身份证号码,机构记录编号,成果名称,成果类型,完成日期,学时,成绩,证书代码,证书等级,课程代码\n",
-    );
-    for i in 0..args.rows {
-        let person = &people[i % learners];
-        let (title, kind, hours, score, code, level, course) =
-            ROWS[(i / learners + i) % ROWS.len()];
-        let year = 2010 + (i % 16);
-        csv.push_str(&format!(
-            "{},B{i:08},{title},{kind},{year}-06-{:02},{hours},{score},{code},{level},{course}\n",
-            person.id_number,
-            1 + i % 28
-        ));
-    }
+    let format = args.target.format;
+    let ids: Vec<String> = people.iter().map(|p| p.id_number.clone()).collect();
     drop(people);
-    println!("  file    {:.1} MiB", mib(csv.len() as f64));
-
-    let since_start = !reset_peak_rss();
-    let started = Instant::now();
-    let report = platform
-        .app
-        .check_deposit_upload(&operator, "bench.csv", csv.as_bytes(), Lang::En)
-        .await
-        .map_err(app_error)
-        .context("the dry run failed")?;
-    let checked = started.elapsed();
-    let Some(upload) = report.upload_id.clone() else {
-        bail!(
-            "the generated file has {} row errors (first: {:?})",
-            report.error_count,
-            report.errors.first().map(|e| &e.message)
+    let mut totals = (Duration::ZERO, Duration::ZERO, 0usize);
+    for batch in 0..args.batches {
+        let (name, bytes) = deposit_file(&ids, args.rows, batch, format)?;
+        if batch == 0 {
+            println!("  file    {:.1} MiB ({})", mib(bytes.len() as f64), name);
+        }
+        let since_start = !reset_peak_rss();
+        let started = Instant::now();
+        let report = platform
+            .app
+            .check_deposit_upload(&operator, &name, &bytes, Lang::En)
+            .await
+            .map_err(app_error)
+            .context("the dry run failed")?;
+        let checked = started.elapsed();
+        let Some(upload) = report.upload_id.clone() else {
+            bail!(
+                "the generated file has {} row errors (first: {:?})",
+                report.error_count,
+                report.errors.first().map(|e| &e.message)
+            );
+        };
+        drop(bytes);
+        let started = Instant::now();
+        let done = platform
+            .app
+            .commit_deposit_upload(&operator, &upload, Lang::En)
+            .await
+            .map_err(app_error)
+            .context("the confirmation failed")?;
+        let committed = started.elapsed();
+        let peak = peak_rss_kib();
+        totals = (
+            totals.0 + checked,
+            totals.1 + committed,
+            totals.2 + report.rows,
         );
-    };
-    drop(csv);
-    let started = Instant::now();
-    let done = platform
-        .app
-        .commit_deposit_upload(&operator, &upload, Lang::En)
-        .await
-        .map_err(app_error)
-        .context("the confirmation failed")?;
-    let committed = started.elapsed();
-    let peak = peak_rss_kib();
-    println!("  check   {}", timing(report.rows, checked));
-    println!("  commit  {}", timing(report.rows, committed));
-    println!("  total   {}", timing(report.rows, checked + committed));
-    if let Some(o) = done.outcome {
-        println!(
-            "  deposited {} (counted at once {}), recognised {}",
-            o.created, o.accepted, report.to_recognise
-        );
-    }
-    if let Some(kib) = peak {
-        println!(
-            "  peak RSS {:.1} MiB (VmHWM{})",
-            kib as f64 / 1024.0,
-            if since_start {
-                ", since the process started"
-            } else {
-                ", from the check on"
+        if args.batches > 1 {
+            println!(
+                "  batch {:>3}: check {}  commit {}",
+                batch + 1,
+                timing(report.rows, checked),
+                timing(report.rows, committed)
+            );
+        }
+        if batch + 1 == args.batches {
+            println!("  check   {}", timing(totals.2, totals.0));
+            println!("  commit  {}", timing(totals.2, totals.1));
+            println!("  total   {}", timing(totals.2, totals.0 + totals.1));
+            if let Some(o) = done.outcome {
+                println!(
+                    "  last batch: deposited {} (counted at once {}), recognised {}",
+                    o.created, o.accepted, report.to_recognise
+                );
             }
-        );
+            if let Some(kib) = peak {
+                println!(
+                    "  peak RSS {:.1} MiB (VmHWM{})",
+                    kib as f64 / 1024.0,
+                    if since_start {
+                        ", since the process started"
+                    } else {
+                        ", of the last batch"
+                    }
+                );
+            }
+        }
     }
 
     // One learner's archive page, newest first, as the learner's page asks for it.
@@ -267,6 +274,64 @@ pub async fn deposit(args: &DepositBenchArgs, env: &Env) -> anyhow::Result<()> {
     }
     platform.close().await;
     Ok(())
+}
+
+/// The `batch`-th deposit file of `rows` rows over the learners `ids`, as CSV or .xlsx.
+fn deposit_file(
+    ids: &[String],
+    rows: usize,
+    batch: usize,
+    format: FileFormat,
+) -> anyhow::Result<(String, Vec<u8>)> {
+    const HEADER: [&str; 10] = [
+        "身份证号码",
+        "机构记录编号",
+        "成果名称",
+        "成果类型",
+        "完成日期",
+        "学时",
+        "成绩",
+        "证书代码",
+        "证书等级",
+        "课程代码",
+    ];
+    let learners = ids.len().max(1);
+    let cells = |i: usize| -> [String; 10] {
+        let n = batch * rows + i;
+        let (title, kind, hours, score, code, level, course) =
+            ROWS[(n / learners + n) % ROWS.len()];
+        [
+            ids[n % learners].clone(),
+            format!("B{n:09}"),
+            title.to_owned(),
+            kind.to_owned(),
+            format!("{}-06-{:02}", 2010 + n % 16, 1 + n % 28),
+            hours.to_owned(),
+            score.to_owned(),
+            code.to_owned(),
+            level.to_owned(),
+            course.to_owned(),
+        ]
+    };
+    match format {
+        FileFormat::Csv => {
+            let mut csv = String::with_capacity(rows * 120);
+            csv.push_str(&HEADER.join(","));
+            csv.push('\n');
+            for i in 0..rows {
+                csv.push_str(&cells(i).join(","));
+                csv.push('\n');
+            }
+            Ok((format!("bench-{batch}.csv"), csv.into_bytes()))
+        }
+        FileFormat::Xlsx => {
+            let body: Vec<[String; 10]> = (0..rows).map(cells).collect();
+            let mut table: Vec<Vec<&str>> = Vec::with_capacity(rows + 1);
+            table.push(HEADER.to_vec());
+            table.extend(body.iter().map(|r| r.iter().map(String::as_str).collect()));
+            Ok((format!("bench-{batch}.xlsx"), table_xlsx(&table)?))
+        }
+    }
 }
 
 /// Up to `n` learners' accounts, spread over the whole population.
