@@ -399,6 +399,24 @@ impl OutcomeStore for SqlStore {
         row.as_ref().map(outcome_from_row).transpose()
     }
 
+    async fn accepted_deposits_of(
+        &self,
+        institution: &InstitutionId,
+    ) -> StoreResult<Vec<(AccountId, lifelong_core::outcome::Outcome)>> {
+        let mut rows = sqlx::query_as::<_, (String, String)>(
+            "SELECT account_id, body FROM outcomes WHERE institution_id = $1 AND status = 'accepted'",
+        )
+        .bind(institution.as_str())
+        .fetch(&self.read);
+        let mut out = Vec::new();
+        while let Some((account, body)) = rows.try_next().await.map_err(backend)? {
+            let outcome =
+                serde_json::from_str(&body).map_err(|e| StoreError::corrupt("body", e))?;
+            out.push((AccountId::from_db(account), outcome));
+        }
+        Ok(out)
+    }
+
     async fn outcomes_of(&self, account: &AccountId) -> StoreResult<Vec<StoredOutcome>> {
         let rows = sqlx::query(&format!(
             "SELECT {OUTCOME_COLUMNS} FROM outcomes WHERE account_id = $1 ORDER BY completed_on DESC, id DESC"

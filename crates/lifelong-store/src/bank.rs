@@ -385,6 +385,12 @@ pub trait OutcomeStore {
         institution: &InstitutionId,
         external_id: &str,
     ) -> StoreResult<Option<StoredOutcome>>;
+    /// Every accepted outcome an institution deposited, with its learner, in one read (for
+    /// cohort audits: a programme's completed courses are its own institution's deposits).
+    async fn accepted_deposits_of(
+        &self,
+        institution: &InstitutionId,
+    ) -> StoreResult<Vec<(AccountId, Outcome)>>;
     /// A learner's outcomes, newest completion first.
     async fn outcomes_of(&self, account: &AccountId) -> StoreResult<Vec<StoredOutcome>>;
     /// The review queue, oldest due first. The cursor is the outcome id.

@@ -15,7 +15,6 @@ use lifelong_core::conversion::{decide, ExemptionRequest, PlannedExemption};
 use lifelong_core::framework::Text2;
 use lifelong_core::programme::Programme;
 use lifelong_core::qualification::{audit_cohort, CohortRow};
-use lifelong_core::review::OutcomeStatus;
 use lifelong_core::role::Permission;
 use lifelong_core::Lang;
 use lifelong_store::{
@@ -300,22 +299,22 @@ impl App {
                 .or_default()
                 .push(e.prior());
         }
-        let mut learners = Vec::with_capacity(accounts.len());
-        for a in &accounts {
-            let outcomes = self
-                .store
-                .outcomes_of(&a.id)
-                .await?
-                .into_iter()
-                .filter(|o| o.status == OutcomeStatus::Accepted)
-                .map(|o| o.outcome)
-                .collect();
-            learners.push((
-                a.id.to_string(),
-                outcomes,
-                held.remove(&a.id).unwrap_or_default(),
-            ));
+        // One read of the institution's accepted deposits, grouped by learner.
+        let mut completed: HashMap<AccountId, Vec<lifelong_core::outcome::Outcome>> =
+            HashMap::new();
+        for (account, outcome) in self.store.accepted_deposits_of(&institution).await? {
+            completed.entry(account).or_default().push(outcome);
         }
+        let learners: Vec<_> = accounts
+            .iter()
+            .map(|a| {
+                (
+                    a.id.to_string(),
+                    completed.remove(&a.id).unwrap_or_default(),
+                    held.remove(&a.id).unwrap_or_default(),
+                )
+            })
+            .collect();
         let rows = audit_cohort(&stored.programme, &learners);
         let audit = actor
             .audit("conversion.cohort_audit", "programme", programme)
