@@ -641,11 +641,11 @@ def build_standards():
             add(standard_block(std, "%s证书认定" % zh, "%s certificate" % en, "U-V-%s-%04d" % (ind, n),
                                [("kinds", ["vocational_certificate"]), ("certificate_code", cert)]))
 
-    out.append("# Examination certificates. No outcome kind fits them exactly, so `kinds` is left\n"
-               "# open and the certificate code decides. CET reports a score out of 710 and has no\n"
-               "# pass mark: the score decides and `require_pass` is off.")
+    out.append("# Examination certificates (outcome kind exam_certificate); the certificate code\n"
+               "# decides. CET reports a score out of 710 and has no pass mark: the score decides\n"
+               "# and `require_pass` is off.")
     for (n, ind, zh, en, _level, _credits, cert, _cz, _ce, std, min_score, require_pass) in EXAMS:
-        crit = [("certificate_code", cert)]
+        crit = [("kinds", ["exam_certificate"]), ("certificate_code", cert)]
         if min_score is not None:
             crit.append(("min_score", min_score))
         if not require_pass:
