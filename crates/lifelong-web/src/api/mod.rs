@@ -5,6 +5,7 @@
 
 mod accounts;
 mod catalog;
+mod catalog_write;
 mod conversion;
 mod dto;
 mod idempotency;
@@ -43,11 +44,21 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/outcomes/uploads/{id}/commit",
             post(outcomes::commit_upload),
         )
-        .route("/framework", get(catalog::framework))
-        .route("/units", get(catalog::units))
-        .route("/standards", get(catalog::standards))
+        .route(
+            "/framework",
+            get(catalog::framework).put(catalog_write::save_framework),
+        )
+        .route("/units", get(catalog::units).post(catalog_write::save_unit))
+        .route(
+            "/standards",
+            get(catalog::standards).post(catalog_write::save_standard),
+        )
+        .route("/rules", post(catalog_write::save_rule))
         .route("/programmes", get(catalog::programmes))
-        .route("/programmes/{code}", get(catalog::programme))
+        .route(
+            "/programmes/{code}",
+            get(catalog::programme).put(catalog_write::save_own_programme),
+        )
         .route("/programmes/{code}/audit", get(conversion::cohort_audit))
         .route("/conversions", get(conversion::list_conversions))
         .route("/conversions/{id}", get(conversion::get_conversion))

@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, catalog, conversion, dto, institution, outcomes, uploads};
+use super::{accounts, catalog, catalog_write, conversion, dto, institution, outcomes, uploads};
 
 struct BearerAuth;
 
@@ -30,6 +30,8 @@ impl Modify for BearerAuth {
         uploads::bulk_open, uploads::commit_upload, uploads::list_uploads,
         outcomes::deposit, outcomes::get_outcome, outcomes::bulk_deposit, outcomes::commit_upload,
         catalog::framework, catalog::units, catalog::standards, catalog::programmes, catalog::programme,
+        catalog_write::save_unit, catalog_write::save_standard, catalog_write::save_rule,
+        catalog_write::save_framework, catalog_write::save_own_programme,
         conversion::list_conversions, conversion::get_conversion, conversion::decide_conversion, conversion::cohort_audit),
     components(schemas(dto::ErrorBody, dto::ErrorDetail, dto::FieldErrorBody, dto::InstitutionBody, dto::AccountBody,
         dto::OpenedBody, dto::AccountPage, dto::BulkReportBody, dto::RowErrorBody, dto::OutcomeBody, dto::UploadBody,

@@ -1,10 +1,17 @@
 //! The credit bank's catalog pages (R12–R18): the qualifications framework, accreditation
 //! units, recognition standards, programmes with their conversion rules — public to anyone —
 //! and, for reviewers, importing a catalog file, publishing drafts and keeping the working-day
-//! calendar.
+//! calendar — and maintaining catalog items one at a time on forms (`edit_*`).
 
 mod calendar;
 mod catalog;
+mod edit_framework;
+mod edit_programme;
+mod edit_rule;
+mod edit_standard;
+mod edit_texts;
+mod edit_unit;
+mod forms;
 mod manage;
 mod programmes;
 mod publish;
@@ -24,11 +31,52 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/bank", get(catalog::framework))
-        .route("/bank/units", get(units::units))
+        .route("/bank/units", get(units::units).post(edit_unit::save_unit))
+        .route("/bank/units/new", get(edit_unit::new_unit))
         .route("/bank/units/{code}", get(units::unit))
-        .route("/bank/standards", get(standards::standards))
-        .route("/bank/programmes", get(programmes::programmes))
+        .route(
+            "/bank/units/{code}/new-version",
+            get(edit_unit::new_version),
+        )
+        .route(
+            "/bank/units/{code}/{version}/edit",
+            get(edit_unit::edit_unit),
+        )
+        .route(
+            "/bank/standards",
+            get(standards::standards).post(edit_standard::save_standard),
+        )
+        .route("/bank/standards/new", get(edit_standard::new_standard))
+        .route(
+            "/bank/standards/{code}/new-version",
+            get(edit_standard::new_version),
+        )
+        .route(
+            "/bank/standards/{code}/{version}/edit",
+            get(edit_standard::edit_standard),
+        )
+        .route("/bank/rules", post(edit_rule::save_rule))
+        .route("/bank/rules/new", get(edit_rule::new_rule))
+        .route(
+            "/bank/rules/{code}/new-version",
+            get(edit_rule::new_version),
+        )
+        .route(
+            "/bank/rules/{code}/{version}/edit",
+            get(edit_rule::edit_rule),
+        )
+        .route(
+            "/bank/programmes",
+            get(programmes::programmes).post(edit_programme::save_programme),
+        )
+        .route("/bank/programmes/new", get(edit_programme::new_programme))
         .route("/bank/programmes/{code}", get(programmes::programme))
+        .route(
+            "/bank/programmes/{code}/edit",
+            get(edit_programme::edit_programme),
+        )
+        .route("/bank/framework", post(edit_framework::save_framework))
+        .route("/bank/framework/edit", get(edit_framework::edit_framework))
         .route("/bank/manage", get(manage::manage))
         .route("/bank/import", post(manage::import))
         .route(

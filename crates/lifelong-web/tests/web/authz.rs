@@ -18,6 +18,11 @@ fn allowed(path: &str) -> &'static [Role] {
         | "/console/outcomes/template.csv"
         | "/console/outcomes/template.xlsx" => &[InstitutionOperator, InstitutionManager],
         "/review/outcomes" | "/bank/manage" | "/bank/calendar" => &[Reviewer],
+        "/bank/units/new"
+        | "/bank/standards/new"
+        | "/bank/rules/new"
+        | "/bank/programmes/new"
+        | "/bank/framework/edit" => &[Reviewer],
         "/console" | "/console/accounts" | "/console/template.csv" | "/console/template.xlsx" => {
             &[InstitutionOperator, InstitutionManager]
         }
@@ -51,6 +56,11 @@ const PAGES: &[&str] = &[
     "/review/outcomes",
     "/bank/manage",
     "/bank/calendar",
+    "/bank/units/new",
+    "/bank/standards/new",
+    "/bank/rules/new",
+    "/bank/programmes/new",
+    "/bank/framework/edit",
     "/console",
     "/console/accounts",
     "/console/template.csv",
@@ -172,6 +182,11 @@ const ACTIONS: &[(&str, Fields, &[Role])] = &[
         &[("id_number", "x")],
         &[Role::Reviewer, Role::Administrator],
     ),
+    ("/bank/units", &[("code", "x")], &[Role::Reviewer]),
+    ("/bank/standards", &[("code", "x")], &[Role::Reviewer]),
+    ("/bank/rules", &[("code", "x")], &[Role::Reviewer]),
+    ("/bank/programmes", &[("code", "x")], &[Role::Reviewer]),
+    ("/bank/framework", &[("code", "")], &[Role::Reviewer]),
 ];
 
 #[tokio::test]

@@ -8,6 +8,7 @@ mod api;
 mod application;
 mod authz;
 mod bank;
+mod bank_edit;
 mod conversion;
 mod outcomes;
 mod pages;

@@ -177,7 +177,11 @@ async fn unit_form(
             "{}{}{}",
             e.unit_edit,
             b.colon,
-            code_version(&code, fields.get("version").trim().parse().unwrap_or(0), lang)
+            code_version(
+                &code,
+                fields.get("version").trim().parse().unwrap_or(0),
+                lang
+            )
         ),
     };
     let back_href = match mode {
@@ -282,8 +286,14 @@ pub async fn save_unit(
     let unit = match unit_from(&fields, &framework, page.lang) {
         Ok(unit) => unit,
         Err(errors) => {
-            return unit_form(&state, &page, fields, errors, StatusCode::UNPROCESSABLE_ENTITY)
-                .await
+            return unit_form(
+                &state,
+                &page,
+                fields,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     };
     // A draft is changed from its own edit page, never overwritten by a new form.
@@ -296,7 +306,14 @@ pub async fn save_unit(
     {
         let mut errors = Errors::default();
         errors.add("version", EditTexts::get(page.lang).draft_exists);
-        return unit_form(&state, &page, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return unit_form(
+            &state,
+            &page,
+            fields,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     match state.app.save_unit(&signed.actor, &unit).await {
         Ok(()) => {

@@ -35,6 +35,7 @@ struct ProgrammesPage {
     chrome: Chrome,
     b: &'static CatalogTexts,
     rows: Vec<ProgrammeRow>,
+    manages: bool,
 }
 
 /// The name of a programme's school, or its credit code when it cannot be read.
@@ -69,6 +70,7 @@ pub async fn programmes(State(state): State<AppState>, page: Page) -> Result<Res
         chrome: page.chrome(b.programmes_title),
         b,
         rows,
+        manages: drafts,
     }))
 }
 
@@ -92,6 +94,7 @@ struct ProgrammePage {
     cap: String,
     source_caps: Vec<String>,
     rules: Vec<RuleRow>,
+    manages: bool,
 }
 
 impl ProgrammePage {
@@ -105,6 +108,10 @@ impl ProgrammePage {
 
     fn badge(&self, status: &PublicationStatus) -> &'static str {
         status_class(*status)
+    }
+
+    fn is_draft(&self, status: &PublicationStatus) -> bool {
+        *status == PublicationStatus::Draft
     }
 }
 
@@ -245,5 +252,6 @@ pub async fn programme(
         source_caps: source_cap_texts(&programme, page.lang),
         programme,
         rules,
+        manages: drafts,
     }))
 }

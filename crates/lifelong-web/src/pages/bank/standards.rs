@@ -38,6 +38,7 @@ struct StandardsPage {
     b: &'static CatalogTexts,
     rows: Vec<StandardRow>,
     q: String,
+    manages: bool,
 }
 
 impl StandardsPage {
@@ -47,6 +48,10 @@ impl StandardsPage {
 
     fn badge(&self, status: &PublicationStatus) -> &'static str {
         status_class(*status)
+    }
+
+    fn is_draft(&self, status: &PublicationStatus) -> bool {
+        *status == PublicationStatus::Draft
     }
 }
 
@@ -135,5 +140,6 @@ pub async fn standards(
         b,
         rows,
         q: query.q.trim().to_owned(),
+        manages: drafts,
     }))
 }

@@ -42,6 +42,7 @@ struct UnitsPage {
     q: String,
     categories: Vec<Choice>,
     levels: Vec<Choice>,
+    manages: bool,
 }
 
 /// What unit rows show, shared by the pages that list units.
@@ -137,6 +138,7 @@ pub async fn units(
         q: q.to_owned(),
         categories,
         levels,
+        manages: drafts,
     }))
 }
 
