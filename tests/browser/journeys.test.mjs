@@ -202,6 +202,12 @@ test('the credit bank: a learner reads the archive and a certificate, an employe
   const number = (await page.locator('#cert-no').innerText()).trim();
   assert.match(number, /^SHCB-\d{4}-[0-9A-F]{20}$/);
   await shot(page, '21-certificate');
+  // Conversion: which of her outcomes could replace courses of a programme, and why not.
+  await page.goto(`${base}/me/conversion`);
+  await page.locator('main a[href^="/me/conversion/"]').first().click();
+  await page.waitForLoadState();
+  assert.ok((await page.locator('main').innerText()).length > 200, 'the conversion preview says something');
+  await shot(page, '21b-conversion-preview');
   await phone.close();
 
   const employer = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
