@@ -242,6 +242,181 @@ async fn move_heads(
     Ok(())
 }
 
+/// Accounts from `.0` (inclusive) to `.1` (exclusive); `None` is open.
+type Range = (Option<String>, Option<String>);
+
+/// The SQL of a query over one range of accounts (bind it with [`bind_range`]).
+fn bounded_sql(select: &str, order: &str, range: &Range) -> String {
+    let mut sql = select.to_owned();
+    let mut n = 0;
+    for (value, op) in [(&range.0, ">="), (&range.1, "<")] {
+        if value.is_some() {
+            n += 1;
+            sql.push_str(if n == 1 { " WHERE " } else { " AND " });
+            sql.push_str(&format!("account_id {op} ${n}"));
+        }
+    }
+    sql.push_str(order);
+    sql
+}
+
+/// Binds a range's bounds to a query written by [`bounded_sql`].
+fn bind_range<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    range: &'q Range,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for value in [&range.0, &range.1].into_iter().flatten() {
+        q = q.bind(value.as_str());
+    }
+    q
+}
+
+/// Verifies the chains of one range of accounts.
+async fn verify_range(pool: sqlx::AnyPool, range: Range) -> StoreResult<VerifyReport> {
+    let mut report = VerifyReport::default();
+    let mut heads: HashMap<String, Head> = HashMap::new();
+    {
+        let sql = bounded_sql(
+            "SELECT account_id, seq, hash FROM archive_heads",
+            "",
+            &range,
+        );
+        let mut rows = bind_range(sqlx::query(&sql), &range).fetch(&pool);
+        while let Some(row) = rows.try_next().await.map_err(backend)? {
+            let head = Head {
+                seq: row.int("seq")? as u64,
+                hash: hash_of(row.bytes("hash")?, "hash")?,
+            };
+            heads.insert(row.text("account_id")?, head);
+        }
+    }
+    let sql = bounded_sql(
+        "SELECT account_id, seq, id, kind, reverses, recorded_at, body, prev_hash, hash \
+         FROM archive_entries",
+        " ORDER BY account_id, seq",
+        &range,
+    );
+    let mut rows = bind_range(sqlx::query(&sql), &range).fetch(&pool);
+    let mut current: Option<ChainVerifier> = None;
+    let mut current_account = String::new();
+    let finish = |v: ChainVerifier,
+                  account: &str,
+                  heads: &mut HashMap<String, Head>,
+                  report: &mut VerifyReport| {
+        report.chains += 1;
+        if let Err(broken) = v.finish(heads.remove(account)) {
+            report.broken.push(broken);
+        }
+    };
+    while let Some(row) = rows.try_next().await.map_err(backend)? {
+        let account = row.text("account_id")?;
+        if current.is_none() || account != current_account {
+            if let Some(v) = current.take() {
+                finish(v, &current_account, &mut heads, &mut report);
+            }
+            current = Some(ChainVerifier::new(&account));
+            current_account = account;
+        }
+        let kind_text = row.text("kind")?;
+        let kind = EntryKind::parse(&kind_text);
+        let id = row.text("id")?;
+        let reverses = row.opt_text("reverses")?;
+        let recorded_at = row.text("recorded_at")?;
+        let body = row.text("body")?;
+        let prev = hash_of(row.bytes("prev_hash")?, "prev_hash")?;
+        let hash = hash_of(row.bytes("hash")?, "hash")?;
+        let seq = row.int("seq")? as u64;
+        report.entries += 1;
+        if let Some(v) = current.as_mut() {
+            match kind {
+                Some(kind) => v.next(
+                    &EntryFields {
+                        account: &current_account,
+                        seq,
+                        kind,
+                        id: &id,
+                        reverses: reverses.as_deref(),
+                        recorded_at: &recorded_at,
+                        body: &body,
+                    },
+                    &prev,
+                    &hash,
+                ),
+                // An unknown kind cannot have been written by us: treat it as a changed entry.
+                None => v.next(
+                    &EntryFields {
+                        account: &current_account,
+                        seq,
+                        kind: EntryKind::Outcome,
+                        id: &id,
+                        reverses: reverses.as_deref(),
+                        recorded_at: &recorded_at,
+                        body: &kind_text,
+                    },
+                    &prev,
+                    &[0xff; 32],
+                ),
+            }
+        }
+    }
+    if let Some(v) = current.take() {
+        finish(v, &current_account, &mut heads, &mut report);
+    }
+    // Heads without any entry left: the whole chain was removed.
+    for account in heads.into_keys() {
+        report.chains += 1;
+        report.broken.push(lifelong_core::archive::BrokenLink {
+            account,
+            seq: 1,
+            entry_id: String::new(),
+            reason: lifelong_core::archive::BreakReason::HeadMismatch,
+        });
+    }
+    Ok(report)
+}
+
+impl SqlStore {
+    /// Verifies every chain in `parts` ranges of accounts at once (what
+    /// [`ArchiveStore::verify_archive`] does with one part per core on large archives).
+    pub async fn verify_archive_in_parts(&self, parts: usize) -> StoreResult<VerifyReport> {
+        let (chains,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM archive_heads")
+            .fetch_one(&self.read)
+            .await
+            .map_err(backend)?;
+        let parts = parts.max(1);
+        let mut bounds: Vec<Option<String>> = vec![None];
+        for k in 1..parts {
+            let offset = chains * k as i64 / parts as i64;
+            let row: Option<(String,)> = sqlx::query_as(
+                "SELECT account_id FROM archive_heads ORDER BY account_id LIMIT 1 OFFSET $1",
+            )
+            .bind(offset)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(backend)?;
+            bounds.extend(row.map(|(a,)| Some(a)));
+        }
+        bounds.push(None);
+        let mut tasks = tokio::task::JoinSet::new();
+        for pair in bounds.windows(2) {
+            tasks.spawn(verify_range(
+                self.read.clone(),
+                (pair[0].clone(), pair[1].clone()),
+            ));
+        }
+        let mut report = VerifyReport::default();
+        while let Some(done) = tasks.join_next().await {
+            let part =
+                done.map_err(|e| StoreError::Backend(format!("verification task: {e}")))??;
+            report.chains += part.chains;
+            report.entries += part.entries;
+            report.broken.extend(part.broken);
+        }
+        report.broken.sort_by(|a, b| a.account.cmp(&b.account));
+        Ok(report)
+    }
+}
+
 #[async_trait]
 impl ArchiveStore for SqlStore {
     async fn archive_page(
@@ -327,101 +502,19 @@ impl ArchiveStore for SqlStore {
     }
 
     async fn verify_archive(&self) -> StoreResult<VerifyReport> {
-        let mut report = VerifyReport::default();
-        let mut heads: HashMap<String, Head> = HashMap::new();
-        {
-            let mut rows =
-                sqlx::query("SELECT account_id, seq, hash FROM archive_heads").fetch(&self.read);
-            while let Some(row) = rows.try_next().await.map_err(backend)? {
-                let head = Head {
-                    seq: row.int("seq")? as u64,
-                    hash: hash_of(row.bytes("hash")?, "hash")?,
-                };
-                heads.insert(row.text("account_id")?, head);
-            }
-        }
-        let mut rows = sqlx::query(
-            "SELECT account_id, seq, id, kind, reverses, recorded_at, body, prev_hash, hash \
-             FROM archive_entries ORDER BY account_id, seq",
-        )
-        .fetch(&self.read);
-        let mut current: Option<ChainVerifier> = None;
-        let mut current_account = String::new();
-        let finish = |v: ChainVerifier,
-                      account: &str,
-                      heads: &mut HashMap<String, Head>,
-                      report: &mut VerifyReport| {
-            report.chains += 1;
-            if let Err(broken) = v.finish(heads.remove(account)) {
-                report.broken.push(broken);
-            }
+        // Large archives are verified in ranges of accounts side by side, one connection and
+        // one task each: reading and decoding rows, not hashing, is what takes the time.
+        let (chains,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM archive_heads")
+            .fetch_one(&self.read)
+            .await
+            .map_err(backend)?;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let parts = if chains < 10_000 {
+            1
+        } else {
+            cores.clamp(1, 8)
         };
-        while let Some(row) = rows.try_next().await.map_err(backend)? {
-            let account = row.text("account_id")?;
-            if current.is_none() || account != current_account {
-                if let Some(v) = current.take() {
-                    finish(v, &current_account, &mut heads, &mut report);
-                }
-                current = Some(ChainVerifier::new(&account));
-                current_account = account;
-            }
-            let kind_text = row.text("kind")?;
-            let kind = EntryKind::parse(&kind_text);
-            let id = row.text("id")?;
-            let reverses = row.opt_text("reverses")?;
-            let recorded_at = row.text("recorded_at")?;
-            let body = row.text("body")?;
-            let prev = hash_of(row.bytes("prev_hash")?, "prev_hash")?;
-            let hash = hash_of(row.bytes("hash")?, "hash")?;
-            let seq = row.int("seq")? as u64;
-            report.entries += 1;
-            if let Some(v) = current.as_mut() {
-                match kind {
-                    Some(kind) => v.next(
-                        &EntryFields {
-                            account: &current_account,
-                            seq,
-                            kind,
-                            id: &id,
-                            reverses: reverses.as_deref(),
-                            recorded_at: &recorded_at,
-                            body: &body,
-                        },
-                        &prev,
-                        &hash,
-                    ),
-                    // An unknown kind cannot have been written by us: treat it as a changed entry.
-                    None => v.next(
-                        &EntryFields {
-                            account: &current_account,
-                            seq,
-                            kind: EntryKind::Outcome,
-                            id: &id,
-                            reverses: reverses.as_deref(),
-                            recorded_at: &recorded_at,
-                            body: &kind_text,
-                        },
-                        &prev,
-                        &[0xff; 32],
-                    ),
-                }
-            }
-        }
-        if let Some(v) = current.take() {
-            finish(v, &current_account, &mut heads, &mut report);
-        }
-        // Heads without any entry left: the whole chain was removed.
-        for account in heads.into_keys() {
-            report.chains += 1;
-            report.broken.push(lifelong_core::archive::BrokenLink {
-                account,
-                seq: 1,
-                entry_id: String::new(),
-                reason: lifelong_core::archive::BreakReason::HeadMismatch,
-            });
-        }
-        report.broken.sort_by(|a, b| a.account.cmp(&b.account));
-        Ok(report)
+        self.verify_archive_in_parts(parts).await
     }
 
     async fn credit_totals(&self, account: &AccountId) -> StoreResult<Vec<CategoryCredits>> {

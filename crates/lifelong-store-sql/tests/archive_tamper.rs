@@ -147,3 +147,74 @@ async fn r8_postgres_tampering_is_caught() {
 async fn r8_postgres_removal_is_caught() {
     removal_is_caught(fresh_postgres().await).await;
 }
+
+/// Verification split into ranges of accounts finds the same as one pass.
+async fn ranges_agree_with_one_pass(store: Option<TestStore>) {
+    let Some(store) = store else { return };
+    let mut accounts = Vec::new();
+    for n in 0..7 {
+        let account = AccountId::new();
+        let new = NewAccount {
+            id: account.clone(),
+            name: PersonName::parse("李四").unwrap(),
+            id_number: SealedPii {
+                sealed: vec![0],
+                index: format!("idx-{n}"),
+                masked: "310***********123X".into(),
+            },
+            birth_date: time::macros::date!(1980 - 01 - 01),
+            gender: Gender::Male,
+            mobile: None,
+            origin: AccountOrigin::SelfRegistered,
+            opened_by: None,
+            consents: Vec::new(),
+        };
+        store.open_account(new, audit()).await.unwrap();
+        let entries = (1..=3)
+            .map(|k| NewEntry {
+                id: EntryId::new(),
+                kind: EntryKind::Outcome,
+                reverses: None,
+                body: format!("{{\"n\":{n},\"k\":{k}}}"),
+                year: Some(2025),
+                category: None,
+                outcome_kind: None,
+            })
+            .collect();
+        store
+            .append_entries(&account, entries, audit())
+            .await
+            .unwrap();
+        accounts.push(account);
+    }
+    for parts in [1, 2, 3, 7, 12] {
+        let report = store.store().verify_archive_in_parts(parts).await.unwrap();
+        assert_eq!((report.chains, report.entries), (7, 21), "{parts} parts");
+        assert!(report.broken.is_empty());
+    }
+    drop_guard(&store).await;
+    let victim = &accounts[4];
+    store
+        .execute_raw(&format!(
+            "UPDATE archive_entries SET body = '{{}}' WHERE account_id = '{victim}' AND seq = 2"
+        ))
+        .await
+        .unwrap();
+    for parts in [1, 2, 3, 7] {
+        let report = store.store().verify_archive_in_parts(parts).await.unwrap();
+        assert_eq!(report.entries, 21, "{parts} parts");
+        assert_eq!(report.broken.len(), 1, "{parts} parts");
+        assert_eq!(report.broken[0].account, victim.to_string());
+        assert_eq!(report.broken[0].seq, 2);
+    }
+}
+
+#[tokio::test]
+async fn r8_sqlite_ranges_agree_with_one_pass() {
+    ranges_agree_with_one_pass(fresh_sqlite().await).await;
+}
+
+#[tokio::test]
+async fn r8_postgres_ranges_agree_with_one_pass() {
+    ranges_agree_with_one_pass(fresh_postgres().await).await;
+}
