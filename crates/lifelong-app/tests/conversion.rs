@@ -489,9 +489,19 @@ async fn r23_explanations_name_rule_outcome_and_limit_in_both_languages() {
     let record = ConversionRecord::read(&application.explanation).unwrap();
     let pair = &record.pairs[0];
     let rule = pair.rule.as_ref().unwrap();
+    // People read the outcome's title; machines get its id.
+    let outcome_id = lifelong_store::OutcomeId::parse(&pair.outcome_id).unwrap();
+    let title = b
+        .app
+        .store
+        .outcome(&outcome_id)
+        .await
+        .unwrap()
+        .outcome
+        .title;
     for words in [&pair.words.zh, &pair.words.en] {
         assert!(words.contains(&rule.code), "rule named: {words}");
-        assert!(words.contains(&pair.outcome_id), "outcome named: {words}");
+        assert!(words.contains(&title), "outcome named: {words}");
     }
     assert!(record
         .caps
@@ -511,6 +521,9 @@ async fn r23_explanations_name_rule_outcome_and_limit_in_both_languages() {
         .unwrap();
     let zh = cap.message(Lang::Zh);
     let en = cap.message(Lang::En);
-    assert!(zh.contains("9.8") && zh.contains(&cap.outcome_id), "{zh}");
+    assert!(
+        zh.contains("9.8") && zh.contains(&cap.outcome_title),
+        "{zh}"
+    );
     assert!(en.contains("9.8") && en.contains("cap"), "{en}");
 }

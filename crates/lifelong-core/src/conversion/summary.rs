@@ -9,10 +9,12 @@ use super::{
 use crate::framework::Text2;
 use crate::lang::{Explain, Lang};
 
+/// An outcome named for a person: by its title when it has one (the id stays in the
+/// machine-readable form), by its id otherwise.
 fn outcome_words(id: &str, title: Option<&str>, lang: Lang) -> String {
     match (title.filter(|t| !t.trim().is_empty()), lang) {
-        (Some(t), Lang::Zh) => format!("成果“{t}”（{id}）"),
-        (Some(t), Lang::En) => format!("outcome “{t}” ({id})"),
+        (Some(t), Lang::Zh) => format!("成果“{t}”"),
+        (Some(t), Lang::En) => format!("outcome “{t}”"),
         (None, Lang::Zh) => format!("成果 {id}"),
         (None, Lang::En) => format!("outcome {id}"),
     }
