@@ -35,6 +35,8 @@ pub struct App {
     pub store: Arc<dyn Store>,
     pub vault: Arc<Vault>,
     pub settings: Arc<Settings>,
+    /// The recognition standards and units, indexed once and shared until the catalog changes.
+    standards: Arc<bank::standards_cache::StandardsCache>,
 }
 
 /// What the key-check value holds.
@@ -47,6 +49,7 @@ impl App {
             store,
             vault,
             settings: Arc::new(settings),
+            standards: Arc::default(),
         }
     }
 

@@ -374,3 +374,58 @@ async fn deposit_files_are_checked_whole_and_never_deposit_twice() {
     assert!(report.broken.is_empty());
     assert_eq!(report.entries, 3);
 }
+
+#[tokio::test]
+async fn r16_a_standard_imported_applies_to_the_next_deposit_at_once() {
+    let b = bank().await;
+    let operator = staff(Role::InstitutionOperator, Some(&b.trusted));
+    let mut welder = certificate(1, "W-1");
+    welder.outcome.title = "焊工（四级）".into();
+    welder.outcome.certificate_code = Some("6-18-02-04".into());
+    let Deposited::Created(first) = b.app.deposit_outcome(&operator, &welder).await.unwrap() else {
+        panic!("expected a new deposit")
+    };
+    let me = learner(&b.learner);
+    let (_, recognitions) = b.app.credit_summary(&me, &b.learner).await.unwrap();
+    assert!(
+        recognitions.iter().all(|r| r.outcome_id != first.id),
+        "no standard for welders yet"
+    );
+
+    let welders = r#"
+[[units]]
+code = "U-V-C-0204"
+title = { zh = "焊工（四级/中级工）", en = "Welder (level 4)" }
+level = 4
+credits = "4"
+category = "vocational"
+criteria = { zh = "持有焊工四级证书", en = "Holds a welder level 4 certificate" }
+window = { from = 2024-01-01 }
+
+[[standards]]
+code = "RS-WELD-4"
+title = { zh = "焊工四级证书认定", en = "Welder level 4" }
+unit_code = "U-V-C-0204"
+window = { from = 2024-01-01 }
+[standards.criteria]
+kinds = ["skill_certificate"]
+certificate_code = "6-18-02-04"
+certificate_level_at_least = 4
+"#;
+    b.app
+        .import_catalog(&staff(Role::Reviewer, None), welders)
+        .await
+        .unwrap();
+    welder.external_id = Some("W-2".into());
+    let Deposited::Created(second) = b.app.deposit_outcome(&operator, &welder).await.unwrap()
+    else {
+        panic!("expected a new deposit")
+    };
+    let (_, recognitions) = b.app.credit_summary(&me, &b.learner).await.unwrap();
+    assert!(
+        recognitions
+            .iter()
+            .any(|r| r.outcome_id == second.id && r.unit_code == "U-V-C-0204"),
+        "the cached standards were dropped when the catalog changed"
+    );
+}

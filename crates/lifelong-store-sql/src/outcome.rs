@@ -257,15 +257,15 @@ async fn existing_external_ids(
     }
     for chunk in ids.chunks(PARAMS_PER_STATEMENT - 1) {
         let sql = format!(
-            "SELECT external_id FROM outcomes WHERE institution_id = $1 AND external_id IN ({})",
-            list_placeholders(chunk.len() + 1)
-                .split_once(',')
-                .map_or(String::new(), |(_, rest)| rest.to_owned())
+            "SELECT external_id FROM outcomes WHERE external_id IN ({}) AND institution_id = ${}",
+            list_placeholders(chunk.len()),
+            chunk.len() + 1
         );
-        let mut q = sqlx::query_as::<_, (String,)>(&sql).bind(institution);
+        let mut q = sqlx::query_as::<_, (String,)>(&sql);
         for id in chunk {
             q = q.bind(*id);
         }
+        q = q.bind(institution);
         found.extend(
             q.fetch_all(&mut *conn)
                 .await

@@ -72,7 +72,9 @@ impl App {
                 "units": catalog.units.len(), "standards": catalog.standards.len(),
                 "programmes": catalog.programmes.len(), "rules": catalog.rules.len()
             }));
-        Ok(self.store.import_catalog(catalog, audit).await?)
+        let done = self.store.import_catalog(catalog, audit).await?;
+        self.standards.invalidate();
+        Ok(done)
     }
 
     pub async fn units(&self, query: Option<&str>) -> AppResult<Vec<Unit>> {
@@ -114,7 +116,9 @@ impl App {
             "unit",
             &format!("{}@{}", unit.code, unit.version),
         );
-        Ok(self.store.save_unit(unit, audit).await?)
+        let done = self.store.save_unit(unit, audit).await?;
+        self.standards.invalidate();
+        Ok(done)
     }
 
     pub async fn save_standard(
@@ -128,7 +132,9 @@ impl App {
             "standard",
             &format!("{}@{}", standard.code, standard.version),
         );
-        Ok(self.store.save_standard(standard, audit).await?)
+        let done = self.store.save_standard(standard, audit).await?;
+        self.standards.invalidate();
+        Ok(done)
     }
 
     pub async fn save_rule(&self, actor: &Actor, rule: &ConversionRule) -> AppResult<()> {
@@ -172,10 +178,12 @@ impl App {
             what.as_str(),
             &format!("{code}@{version}"),
         );
-        Ok(self
-            .store
+        self.store
             .publish(what, code, version, window, audit)
-            .await?)
+            .await?;
+        // A published standard or unit applies to the next recognition.
+        self.standards.invalidate();
+        Ok(())
     }
 
     /// Sets a calendar exception (a holiday, a worked weekend day) or clears it.

@@ -47,7 +47,7 @@ pub enum Deposited {
 
 /// The standards and units, loaded and indexed once for a batch of recognitions.
 pub(crate) struct Recogniser {
-    index: StandardIndex,
+    index: std::sync::Arc<StandardIndex>,
     policy: lifelong_core::credits::CreditPolicy,
     pub(crate) today: Date,
 }
@@ -55,7 +55,7 @@ pub(crate) struct Recogniser {
 impl Recogniser {
     pub(crate) async fn load(app: &App) -> AppResult<Recogniser> {
         Ok(Recogniser {
-            index: StandardIndex::new(app.store.standards().await?, app.store.units(None).await?),
+            index: app.standards.get(app.store.as_ref()).await?,
             policy: app.settings.credit,
             today: OffsetDateTime::now_utc().date(),
         })

@@ -11,6 +11,7 @@ pub mod entries;
 mod framework;
 pub mod outcome_input;
 pub mod review;
+pub(crate) mod standards_cache;
 
 pub use application::EvidenceFile;
 pub use archive::{archive_csv, ArchiveExport, ArchiveItem};
