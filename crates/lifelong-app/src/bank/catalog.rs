@@ -116,9 +116,9 @@ impl App {
             "unit",
             &format!("{}@{}", unit.code, unit.version),
         );
-        let done = self.store.save_unit(unit, audit).await?;
+        self.store.save_unit(unit, audit).await?;
         self.standards.invalidate();
-        Ok(done)
+        Ok(())
     }
 
     pub async fn save_standard(
@@ -132,9 +132,9 @@ impl App {
             "standard",
             &format!("{}@{}", standard.code, standard.version),
         );
-        let done = self.store.save_standard(standard, audit).await?;
+        self.store.save_standard(standard, audit).await?;
         self.standards.invalidate();
-        Ok(done)
+        Ok(())
     }
 
     pub async fn save_rule(&self, actor: &Actor, rule: &ConversionRule) -> AppResult<()> {
