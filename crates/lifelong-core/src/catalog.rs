@@ -105,6 +105,9 @@ impl Catalog {
             if !seen.insert(p.code.as_str()) {
                 return Err(item("programme", &p.code, "appears twice"));
             }
+            p.caps
+                .validate()
+                .map_err(|e| item("programme", &p.code, e.to_string()))?;
             let mut courses = HashSet::new();
             for c in &p.courses {
                 if !valid_code(&c.code) || !courses.insert(c.code.as_str()) {

@@ -156,14 +156,38 @@ fn toml_framework(text: &str) -> Option<Framework> {
     toml::from_str::<File>(text).ok().map(|f| f.framework)
 }
 
-/// A mapping of levels between two frameworks, e.g. the default 10 levels onto the EQF's 8.
+/// A mapping of another framework's levels onto ours (R12), e.g. the EQF's 8 levels onto the
+/// default 10. A mapping is guidance for people placing a qualification; it decides nothing
+/// by itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LevelMapping {
+    /// The other framework's code, e.g. `EQF`.
     pub from_framework: String,
+    /// The other framework's name, for people.
+    #[serde(default)]
+    pub from_name: Text2,
+    /// The framework mapped onto (the default one's code).
     pub to_framework: String,
-    /// Pairs (level in `from`, level in `to`).
+    /// Pairs (level in `from`, level in `to`), one for each level of `from`, lowest first.
     pub pairs: Vec<(Level, Level)>,
+}
+
+/// Why a level mapping is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MappingError {
+    #[error("a mapping needs the other framework's code and Chinese name")]
+    Unnamed,
+    #[error("a framework is not mapped onto itself")]
+    OntoItself,
+    #[error("the mapping is onto framework {0}, not onto this one")]
+    OtherTarget(String),
+    #[error("the other framework's levels must be listed 1, 2, 3 … once each, without gaps")]
+    LevelsNotConsecutive,
+    #[error("level {0} maps onto a level this framework does not have")]
+    UnknownLevel(u8),
+    #[error("level {0} maps onto a lower level than the level below it")]
+    Descending(u8),
 }
 
 impl LevelMapping {
@@ -174,6 +198,60 @@ impl LevelMapping {
             .find(|(a, _)| *a == level)
             .map(|(_, b)| *b)
     }
+
+    /// Checks the mapping onto `onto`: named, every level of the other framework listed once
+    /// from 1 without gaps, each onto a level `onto` has, and never a higher level onto a
+    /// lower one.
+    pub fn validate(&self, onto: &Framework) -> Result<(), MappingError> {
+        if !crate::unit::valid_code(&self.from_framework) || self.from_name.zh.trim().is_empty() {
+            return Err(MappingError::Unnamed);
+        }
+        if self.from_framework == onto.code {
+            return Err(MappingError::OntoItself);
+        }
+        if self.to_framework != onto.code {
+            return Err(MappingError::OtherTarget(self.to_framework.clone()));
+        }
+        if self.pairs.is_empty() {
+            return Err(MappingError::LevelsNotConsecutive);
+        }
+        let mut below: Option<Level> = None;
+        for (i, (from, to)) in self.pairs.iter().enumerate() {
+            if usize::from(from.get()) != i + 1 {
+                return Err(MappingError::LevelsNotConsecutive);
+            }
+            if onto.level(*to).is_none() {
+                return Err(MappingError::UnknownLevel(from.get()));
+            }
+            if below.is_some_and(|b| *to < b) {
+                return Err(MappingError::Descending(from.get()));
+            }
+            below = Some(*to);
+        }
+        Ok(())
+    }
+
+    /// The levels of ours that `self` maps onto.
+    pub fn targets(&self) -> impl Iterator<Item = Level> + '_ {
+        self.pairs.iter().map(|(_, to)| *to)
+    }
+
+    /// The shipped mappings onto the default framework (EQF 8 and Guangdong 7 levels), as
+    /// guidance; see `data/level_mappings.toml`.
+    pub fn shipped_defaults() -> Vec<LevelMapping> {
+        // The file is part of the source and checked by a test; an error here is a build defect.
+        toml_mappings(include_str!("../data/level_mappings.toml")).unwrap_or_default()
+    }
+}
+
+/// Parses the mappings file; kept apart so the test can see the error.
+fn toml_mappings(text: &str) -> Result<Vec<LevelMapping>, toml::de::Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        mappings: Vec<LevelMapping>,
+    }
+    toml::from_str::<File>(text).map(|f| f.mappings)
 }
 
 #[cfg(test)]
@@ -207,11 +285,97 @@ mod tests {
         assert_eq!(Level::parse(" 7 ").unwrap().get(), 7);
         assert!(Level::parse("13").is_none());
         let m = LevelMapping {
-            from_framework: "SH-LLF".into(),
-            to_framework: "EQF".into(),
-            pairs: vec![(Level::new(10).unwrap(), Level::new(8).unwrap())],
+            from_framework: "EQF".into(),
+            from_name: Text2::new("欧洲资历框架", "EQF"),
+            to_framework: "SH-LLF".into(),
+            pairs: vec![(Level::new(8).unwrap(), Level::new(10).unwrap())],
         };
-        assert_eq!(m.map(Level::new(10).unwrap()), Level::new(8));
-        assert_eq!(m.map(Level::new(9).unwrap()), None);
+        assert_eq!(m.map(Level::new(8).unwrap()), Level::new(10));
+        assert_eq!(m.map(Level::new(7).unwrap()), None);
+    }
+
+    fn level(n: u8) -> Level {
+        Level::new(n).unwrap()
+    }
+
+    #[test]
+    fn r12_the_shipped_mappings_are_guidance_onto_the_default_framework() {
+        let text = include_str!("../data/level_mappings.toml");
+        let mappings = toml_mappings(text).expect("data/level_mappings.toml parses");
+        assert_eq!(LevelMapping::shipped_defaults(), mappings);
+        let framework = Framework::shipped_default();
+        let codes: Vec<&str> = mappings.iter().map(|m| m.from_framework.as_str()).collect();
+        assert_eq!(codes, ["EQF", "GD-QF"]);
+        for m in &mappings {
+            m.validate(&framework).unwrap();
+        }
+        let eqf = &mappings[0];
+        assert_eq!(eqf.pairs.len(), 8);
+        assert_eq!(eqf.map(level(6)), Some(level(7)), "bachelor onto bachelor");
+        assert_eq!(
+            eqf.map(level(8)),
+            Some(level(10)),
+            "doctorate onto doctorate"
+        );
+        let guangdong = &mappings[1];
+        assert_eq!(guangdong.pairs.len(), 7);
+        assert_eq!(guangdong.map(level(1)), Some(level(3)));
+        assert_eq!(guangdong.map(level(7)), Some(level(10)));
+    }
+
+    #[test]
+    fn r12_mapping_validation_names_each_problem() {
+        let framework = Framework::shipped_default();
+        let good = || LevelMapping {
+            from_framework: "EQF".into(),
+            from_name: Text2::new("欧洲资历框架", "European Qualifications Framework"),
+            to_framework: "SH-LLF".into(),
+            pairs: vec![
+                (level(1), level(1)),
+                (level(2), level(3)),
+                (level(3), level(3)),
+            ],
+        };
+        assert_eq!(
+            good().validate(&framework),
+            Ok(()),
+            "two levels onto one is fine"
+        );
+        type Change = fn(&mut LevelMapping);
+        let table: [(Change, MappingError); 9] = [
+            (|m| m.from_name.zh.clear(), MappingError::Unnamed),
+            (|m| m.from_framework = "E Q F".into(), MappingError::Unnamed),
+            (
+                |m| m.from_framework = "SH-LLF".into(),
+                MappingError::OntoItself,
+            ),
+            (
+                |m| m.to_framework = "GD-QF".into(),
+                MappingError::OtherTarget("GD-QF".into()),
+            ),
+            (|m| m.pairs.clear(), MappingError::LevelsNotConsecutive),
+            (
+                |m| {
+                    m.pairs.remove(1);
+                },
+                MappingError::LevelsNotConsecutive,
+            ),
+            (|m| m.pairs.swap(0, 1), MappingError::LevelsNotConsecutive),
+            (|m| m.pairs[2].1 = level(11), MappingError::UnknownLevel(3)),
+            (|m| m.pairs[2].1 = level(2), MappingError::Descending(3)),
+        ];
+        for (change, expected) in table {
+            let mut m = good();
+            change(&mut m);
+            assert_eq!(m.validate(&framework), Err(expected));
+        }
+        // A level of ours removed from the framework is no longer a valid target.
+        let mut smaller = framework.clone();
+        smaller.levels.truncate(2);
+        assert_eq!(
+            good().validate(&smaller),
+            Err(MappingError::UnknownLevel(2)),
+            "their level 2 maps onto our level 3"
+        );
     }
 }

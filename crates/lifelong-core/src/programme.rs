@@ -67,6 +67,30 @@ pub struct ConversionCaps {
     pub per_source: Vec<SourceCap>,
 }
 
+/// Why a programme's caps are not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CapsError {
+    #[error("the cap on converted credits must be a percentage from 0 to 100")]
+    Total,
+    #[error("limit by source {0} must be a percentage from 0 to 100")]
+    Source(usize),
+}
+
+impl ConversionCaps {
+    /// Checks that every cap is a percentage from 0 to 100 (R18). Limits by source are
+    /// numbered from 1 in the error.
+    pub fn validate(&self) -> Result<(), CapsError> {
+        let in_range = |p: Decimal| p >= Decimal::ZERO && p <= Decimal::ONE_HUNDRED;
+        if !in_range(self.percent) {
+            return Err(CapsError::Total);
+        }
+        match self.per_source.iter().position(|s| !in_range(s.percent)) {
+            Some(i) => Err(CapsError::Source(i + 1)),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Default for ConversionCaps {
     fn default() -> Self {
         ConversionCaps {
@@ -192,6 +216,28 @@ mod tests {
         assert_eq!(
             p.cap_limit(CapBasis::AwardCredits, Decimal::from(50)),
             Credits::whole(40)
+        );
+    }
+
+    #[test]
+    fn r18_caps_are_percentages_from_0_to_100() {
+        let source = |percent: i64| SourceCap {
+            kinds: vec![OutcomeKind::SelfStudyExam],
+            percent: Decimal::from(percent),
+            basis: CapBasis::AwardCredits,
+        };
+        let caps = |percent: i64, per_source: Vec<SourceCap>| ConversionCaps {
+            percent: Decimal::from(percent),
+            basis: CapBasis::CompulsoryCredits,
+            per_source,
+        };
+        assert_eq!(ConversionCaps::default().validate(), Ok(()));
+        assert_eq!(caps(0, vec![source(100)]).validate(), Ok(()));
+        assert_eq!(caps(101, vec![]).validate(), Err(CapsError::Total));
+        assert_eq!(caps(-1, vec![]).validate(), Err(CapsError::Total));
+        assert_eq!(
+            caps(35, vec![source(40), source(150)]).validate(),
+            Err(CapsError::Source(2))
         );
     }
 }

@@ -1,10 +1,11 @@
-//! The credit bank's catalog: frameworks, versioned units, standards and conversion rules
-//! (published versions are immutable; publishing supersedes), programmes, and the calendar.
+//! The credit bank's catalog: versioned units, standards and conversion rules (published
+//! versions are immutable; publishing supersedes), programmes, and the calendar; frameworks and
+//! level mappings are written by `framework.rs`.
 
 use async_trait::async_trait;
 use lifelong_core::calendar::WorkCalendar;
 use lifelong_core::catalog::Catalog;
-use lifelong_core::framework::Framework;
+use lifelong_core::framework::{Framework, LevelMapping};
 use lifelong_core::programme::{ConversionRule, Programme};
 use lifelong_core::publication::{PublicationStatus, Window};
 use lifelong_core::recognition::RecognitionStandard;
@@ -115,11 +116,11 @@ impl Item for ConversionRule {
     }
 }
 
-fn to_json<T: Serialize>(value: &T) -> StoreResult<String> {
+pub(crate) fn to_json<T: Serialize>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Backend(format!("encode: {e}")))
 }
 
-fn from_json<T: DeserializeOwned>(what: &'static str, text: &str) -> StoreResult<T> {
+pub(crate) fn from_json<T: DeserializeOwned>(what: &'static str, text: &str) -> StoreResult<T> {
     serde_json::from_str(text).map_err(|e| StoreError::corrupt(what, e))
 }
 
@@ -359,39 +360,23 @@ impl CatalogStore for SqlStore {
         default: bool,
         audit: NewAudit,
     ) -> StoreResult<()> {
-        let mut tx = self.write.begin().await.map_err(backend)?;
-        if default {
-            sqlx::query("UPDATE frameworks SET is_default = 0")
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
-        }
-        sqlx::query(
-            "INSERT INTO frameworks (code, is_default, body, updated_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (code) DO UPDATE SET is_default = $2, body = $3, updated_at = $4",
-        )
-        .bind(&framework.code)
-        .bind(i64::from(default))
-        .bind(to_json(framework)?)
-        .bind(ts(OffsetDateTime::now_utc()))
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-        insert_audit(&mut tx, &audit).await?;
-        tx.commit().await.map_err(backend)
+        crate::framework::put_framework(&self.write, framework, default, &audit).await
     }
 
     async fn default_framework(&self) -> StoreResult<Option<Framework>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT body FROM frameworks WHERE is_default = 1")
-                .fetch_optional(&self.read)
-                .await
-                .map_err(backend)?;
-        row.map(|(b,)| from_json("frameworks", &b)).transpose()
+        crate::framework::default_framework(&self.read).await
     }
 
     async fn frameworks(&self) -> StoreResult<Vec<Framework>> {
-        list_items_framework(&self.read).await
+        crate::framework::frameworks(&self.read).await
+    }
+
+    async fn put_level_mapping(&self, mapping: &LevelMapping, audit: NewAudit) -> StoreResult<()> {
+        crate::framework::put_level_mapping(&self.write, mapping, &audit).await
+    }
+
+    async fn level_mappings(&self) -> StoreResult<Vec<LevelMapping>> {
+        crate::framework::level_mappings(&self.read).await
     }
 
     async fn import_catalog(
@@ -601,15 +586,4 @@ impl CatalogStore for SqlStore {
         insert_audit(&mut tx, &audit).await?;
         tx.commit().await.map_err(backend)
     }
-}
-
-async fn list_items_framework(pool: &sqlx::AnyPool) -> StoreResult<Vec<Framework>> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT body FROM frameworks ORDER BY is_default DESC, code")
-            .fetch_all(pool)
-            .await
-            .map_err(backend)?;
-    rows.into_iter()
-        .map(|(b,)| from_json("frameworks", &b))
-        .collect()
 }

@@ -18,6 +18,7 @@ mod catalog;
 pub mod codec;
 mod connect;
 mod conversion;
+mod framework;
 mod idempotency;
 mod institution;
 mod outcome;

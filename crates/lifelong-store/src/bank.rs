@@ -7,7 +7,7 @@ use lifelong_core::archive::{BrokenLink, EntryKind};
 use lifelong_core::calendar::WorkCalendar;
 use lifelong_core::catalog::Catalog;
 use lifelong_core::credits::Credits;
-use lifelong_core::framework::{Framework, Level};
+use lifelong_core::framework::{Framework, Level, LevelMapping};
 use lifelong_core::outcome::{CreditCategory, Outcome, OutcomeKind};
 use lifelong_core::programme::{ConversionRule, Programme};
 use lifelong_core::publication::Window;
@@ -73,6 +73,11 @@ pub trait CatalogStore {
     /// The default framework, if one is set.
     async fn default_framework(&self) -> StoreResult<Option<Framework>>;
     async fn frameworks(&self) -> StoreResult<Vec<Framework>>;
+    /// Adds or replaces the mapping of `mapping.from_framework`'s levels onto
+    /// `mapping.to_framework` (R12). `NotFound` when the framework mapped onto is not stored.
+    async fn put_level_mapping(&self, mapping: &LevelMapping, audit: NewAudit) -> StoreResult<()>;
+    /// Every level mapping, ordered by the other framework's code.
+    async fn level_mappings(&self) -> StoreResult<Vec<LevelMapping>>;
 
     /// Adds every item of `catalog` that is not present. A published version that exists with
     /// different content is `Conflict("published_version_immutable")`; nothing is written then.

@@ -20,8 +20,10 @@ use crate::*;
 
 mod bank;
 mod conversion;
+mod framework;
 pub use bank::*;
 pub use conversion::*;
+pub use framework::*;
 
 /// Expands every conformance case into a `#[tokio::test]` that calls `$make().await` for a
 /// fresh store (`Option<impl Deref<Target = dyn Store>>`; `None` skips, e.g. when no
@@ -48,6 +50,7 @@ macro_rules! conformance_suite {
             deposits_count_once_per_external_id,
             concurrent_review_decisions_have_one_winner,
             published_versions_are_immutable_and_superseded,
+            r12_level_mappings_are_stored_and_replaced,
             r21_an_outcome_or_a_course_is_exempted_once_per_programme,
             concurrent_conversion_decisions_have_one_winner
         );

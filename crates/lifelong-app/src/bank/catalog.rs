@@ -6,7 +6,7 @@
 use lifelong_core::catalog::Catalog;
 use lifelong_core::framework::Framework;
 use lifelong_core::programme::{ConversionRule, Programme};
-use lifelong_core::publication::Window;
+use lifelong_core::publication::{PublicationStatus, Window};
 use lifelong_core::recognition::RecognitionStandard;
 use lifelong_core::role::Permission;
 use lifelong_core::unit::Unit;
@@ -18,14 +18,15 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::App;
 
 impl App {
-    /// Makes sure a default framework exists: the shipped 10-level one on a new database.
+    /// Makes sure a default framework exists — the shipped 10-level one on a new database —
+    /// and, while none is stored, the shipped level mappings onto it.
     pub async fn seed_defaults(&self) -> AppResult<()> {
         if self.store.default_framework().await?.is_none() {
             let framework = Framework::shipped_default();
             let audit = Actor::system().audit("framework.seed", "framework", &framework.code);
             self.store.put_framework(&framework, true, audit).await?;
         }
-        Ok(())
+        self.seed_level_mappings().await
     }
 
     /// The default framework (anyone may read it: it is public).
@@ -151,6 +152,35 @@ impl App {
         actor.require(Permission::ManageCatalog)?;
         let audit = actor.audit("programme.save", "programme", &programme.code);
         Ok(self.store.save_programme(programme, audit).await?)
+    }
+
+    /// The published version of `code`, if any: the one publishing another version of it
+    /// supersedes.
+    pub async fn published_version(&self, what: Versioned, code: &str) -> AppResult<Option<u32>> {
+        let published = PublicationStatus::Published;
+        Ok(match what {
+            Versioned::Unit => self
+                .store
+                .units(Some(code))
+                .await?
+                .into_iter()
+                .find(|u| u.code == code && u.status == published)
+                .map(|u| u.version),
+            Versioned::Standard => self
+                .store
+                .standards()
+                .await?
+                .into_iter()
+                .find(|s| s.code == code && s.status == published)
+                .map(|s| s.version),
+            Versioned::Rule => self
+                .store
+                .rules(None)
+                .await?
+                .into_iter()
+                .find(|r| r.code == code && r.status == published)
+                .map(|r| r.version),
+        })
     }
 
     /// Publishes a draft from `from` (until `until`, if given), superseding the code's

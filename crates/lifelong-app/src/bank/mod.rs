@@ -9,6 +9,7 @@ mod deposit;
 pub mod deposit_file;
 pub mod entries;
 mod framework;
+mod level_mapping;
 pub mod outcome_input;
 pub mod review;
 pub(crate) mod standards_cache;

@@ -1,6 +1,6 @@
-//! The credit bank's published catalog through the API: the framework, units, recognition
-//! standards, programmes and conversion rules. Read-only here; the bank maintains them on its
-//! pages and with `lifelong bank import`.
+//! The credit bank's published catalog through the API: the framework and the level mappings
+//! onto it, units, recognition standards, programmes and conversion rules. Read-only here; the
+//! bank maintains them on its pages and with `lifelong bank import`.
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -22,6 +22,19 @@ pub async fn framework(
     Ok(Json(
         serde_json::to_value(state.app.framework().await?).unwrap_or_default(),
     ))
+}
+
+/// The level mappings onto the default framework (R12): for each other framework (the EQF,
+/// Guangdong's …) its code, name and `pairs` of `[their level, our level]`, lowest first. They
+/// are guidance for people placing a qualification, not recognition decisions.
+#[utoipa::path(get, path = "/api/v1/framework/mappings", tag = "catalog",
+    responses((status = 200, body = Object)), security(("bearer" = [])))]
+pub async fn level_mappings(
+    State(state): State<AppState>,
+    ApiActor(_actor): ApiActor,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let items = state.app.level_mappings().await?;
+    Ok(Json(serde_json::json!({ "items": items })))
 }
 
 /// Query of the unit list.

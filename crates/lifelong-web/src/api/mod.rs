@@ -54,6 +54,19 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(catalog::standards).post(catalog_write::save_standard),
         )
         .route("/rules", post(catalog_write::save_rule))
+        .route(
+            "/units/{code}/{version}/publish",
+            post(catalog_write::publish_unit),
+        )
+        .route(
+            "/standards/{code}/{version}/publish",
+            post(catalog_write::publish_standard),
+        )
+        .route(
+            "/rules/{code}/{version}/publish",
+            post(catalog_write::publish_rule),
+        )
+        .route("/framework/mappings", get(catalog::level_mappings))
         .route("/programmes", get(catalog::programmes))
         .route(
             "/programmes/{code}",

@@ -29,8 +29,10 @@ impl Modify for BearerAuth {
     paths(institution::get_institution, accounts::open_account, accounts::list_accounts, accounts::get_account,
         uploads::bulk_open, uploads::commit_upload, uploads::list_uploads,
         outcomes::deposit, outcomes::get_outcome, outcomes::bulk_deposit, outcomes::commit_upload,
-        catalog::framework, catalog::units, catalog::standards, catalog::programmes, catalog::programme,
+        catalog::framework, catalog::level_mappings, catalog::units, catalog::standards, catalog::programmes,
+        catalog::programme,
         catalog_write::save_unit, catalog_write::save_standard, catalog_write::save_rule,
+        catalog_write::publish_unit, catalog_write::publish_standard, catalog_write::publish_rule,
         catalog_write::save_framework, catalog_write::save_own_programme,
         conversion::list_conversions, conversion::get_conversion, conversion::decide_conversion, conversion::cohort_audit),
     components(schemas(dto::ErrorBody, dto::ErrorDetail, dto::FieldErrorBody, dto::InstitutionBody, dto::AccountBody,
@@ -38,7 +40,8 @@ impl Modify for BearerAuth {
         dto::UploadPage, accounts::OpenAccountRequest, outcomes::DepositRequest, outcomes::DepositAnswer,
         outcomes::DepositedOutcomeBody, outcomes::DepositReportBody,
         conversion::ConversionApplicationBody, conversion::ConversionPage, conversion::ConversionReviewBody,
-        conversion::PairBody, conversion::DecideRequest, conversion::CohortRowBody, conversion::CohortBody)),
+        conversion::PairBody, conversion::DecideRequest, conversion::CohortRowBody, conversion::CohortBody,
+        catalog_write::PublishRequest, catalog_write::PublishedBody)),
     modifiers(&BearerAuth),
     tags((name = "institution"), (name = "accounts"), (name = "outcomes"), (name = "catalog"), (name = "conversion"))
 )]

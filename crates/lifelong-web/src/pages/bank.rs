@@ -1,11 +1,14 @@
 //! The credit bank's catalog pages (R12–R18): the qualifications framework, accreditation
 //! units, recognition standards, programmes with their conversion rules — public to anyone —
 //! and, for reviewers, importing a catalog file, publishing drafts and keeping the working-day
-//! calendar — and maintaining catalog items one at a time on forms (`edit_*`).
+//! calendar — and maintaining catalog items one at a time on forms (`edit_*`; the versioned
+//! ones share the flow of `drafting`), including the level mappings onto the framework.
 
 mod calendar;
 mod catalog;
+mod drafting;
 mod edit_framework;
+mod edit_mapping;
 mod edit_programme;
 mod edit_rule;
 mod edit_standard;
@@ -15,13 +18,17 @@ mod forms;
 mod manage;
 mod programmes;
 mod publish;
+mod source_caps;
 mod standards;
 mod units;
 
 use axum::routing::{get, post};
 use axum::Router;
+use lifelong_core::programme::ConversionRule;
 use lifelong_core::publication::{day, PublicationStatus, Window};
+use lifelong_core::recognition::RecognitionStandard;
 use lifelong_core::role::Permission;
+use lifelong_core::unit::Unit;
 use lifelong_core::Lang;
 
 use super::Page;
@@ -31,39 +38,42 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/bank", get(catalog::framework))
-        .route("/bank/units", get(units::units).post(edit_unit::save_unit))
+        .route(
+            "/bank/units",
+            get(units::units).post(drafting::save::<Unit>),
+        )
         .route("/bank/units/new", get(edit_unit::new_unit))
         .route("/bank/units/{code}", get(units::unit))
         .route(
             "/bank/units/{code}/new-version",
-            get(edit_unit::new_version),
+            get(drafting::new_version::<Unit>),
         )
         .route(
             "/bank/units/{code}/{version}/edit",
-            get(edit_unit::edit_unit),
+            get(drafting::edit::<Unit>),
         )
         .route(
             "/bank/standards",
-            get(standards::standards).post(edit_standard::save_standard),
+            get(standards::standards).post(drafting::save::<RecognitionStandard>),
         )
         .route("/bank/standards/new", get(edit_standard::new_standard))
         .route(
             "/bank/standards/{code}/new-version",
-            get(edit_standard::new_version),
+            get(drafting::new_version::<RecognitionStandard>),
         )
         .route(
             "/bank/standards/{code}/{version}/edit",
-            get(edit_standard::edit_standard),
+            get(drafting::edit::<RecognitionStandard>),
         )
-        .route("/bank/rules", post(edit_rule::save_rule))
+        .route("/bank/rules", post(drafting::save::<ConversionRule>))
         .route("/bank/rules/new", get(edit_rule::new_rule))
         .route(
             "/bank/rules/{code}/new-version",
-            get(edit_rule::new_version),
+            get(drafting::new_version::<ConversionRule>),
         )
         .route(
             "/bank/rules/{code}/{version}/edit",
-            get(edit_rule::edit_rule),
+            get(drafting::edit::<ConversionRule>),
         )
         .route(
             "/bank/programmes",
@@ -77,6 +87,15 @@ pub fn router() -> Router<AppState> {
         )
         .route("/bank/framework", post(edit_framework::save_framework))
         .route("/bank/framework/edit", get(edit_framework::edit_framework))
+        .route("/bank/framework/mappings", post(edit_mapping::save_mapping))
+        .route(
+            "/bank/framework/mappings/new",
+            get(edit_mapping::new_mapping),
+        )
+        .route(
+            "/bank/framework/mappings/{from}/edit",
+            get(edit_mapping::edit_mapping),
+        )
         .route("/bank/manage", get(manage::manage))
         .route("/bank/import", post(manage::import))
         .route(

@@ -8,9 +8,12 @@ use lifelong_core::outcome::OutcomeKind;
 use lifelong_core::publication::PublicationStatus;
 use lifelong_core::role::Role;
 
-use crate::support::TestApp;
+use crate::support::{pairs, TestApp};
 
 mod api;
+mod caps;
+mod framework;
+mod mappings;
 
 /// The fields of a unit form.
 fn unit_fields<'a>(mode: &'a str, version: &'a str, credits: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -453,24 +456,7 @@ async fn r12_the_framework_is_edited_and_validated() {
     assert!(form.body.contains("<label for=\"l10_competence_en\""));
     // Send the form back as it is, with one descriptor emptied and one title changed.
     let framework = t.app.framework().await.unwrap();
-    let mut fields: Vec<(String, String)> = vec![
-        ("code".into(), framework.code.clone()),
-        ("name_zh".into(), framework.name.zh.clone()),
-        ("name_en".into(), framework.name.en.clone()),
-    ];
-    for (i, l) in framework.levels.iter().enumerate() {
-        let n = i + 1;
-        for (stem, text) in [
-            ("title", &l.title),
-            ("knowledge", &l.knowledge),
-            ("skill", &l.skill),
-            ("competence", &l.competence),
-            ("typical", &l.typical),
-        ] {
-            fields.push((format!("l{n}_{stem}_zh"), text.zh.clone()));
-            fields.push((format!("l{n}_{stem}_en"), text.en.clone()));
-        }
-    }
+    let mut fields = framework::framework_form(&t).await;
     let set = |fields: &mut Vec<(String, String)>, name: &str, value: &str| {
         for (n, v) in fields.iter_mut() {
             if n == name {
@@ -479,12 +465,8 @@ async fn r12_the_framework_is_edited_and_validated() {
         }
     };
     set(&mut fields, "l4_skill_en", "  ");
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
     let refused = t
-        .post_form("/bank/framework", Some(&reviewer), &pairs)
+        .post_form("/bank/framework", Some(&reviewer), &pairs(&fields))
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -501,12 +483,8 @@ async fn r12_the_framework_is_edited_and_validated() {
         "Carries out defined tasks alone.",
     );
     set(&mut fields, "l1_title_zh", "第一级 起步");
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
     let saved = t
-        .post_form("/bank/framework", Some(&reviewer), &pairs)
+        .post_form("/bank/framework", Some(&reviewer), &pairs(&fields))
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     assert_eq!(saved.location(), "/bank/framework/edit?done=saved");

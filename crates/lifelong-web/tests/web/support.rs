@@ -250,6 +250,14 @@ impl TestApp {
     }
 }
 
+/// Owned form fields as the borrowed pairs [`TestApp::post_form`] takes.
+pub fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect()
+}
+
 /// The demo login of each role in tests.
 pub fn login_of(role: Role) -> &'static str {
     match role {

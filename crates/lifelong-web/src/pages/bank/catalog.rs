@@ -1,19 +1,19 @@
 //! The public catalog (R12, R13, R16–R18): the texts and helpers its pages share, and the
-//! credit bank's home page with the framework's levels. Anyone may read the catalog, signed in
-//! or not; drafts are shown only to reviewers.
+//! credit bank's home page with the framework's levels and the level mappings onto them.
+//! Anyone may read the catalog, signed in or not; drafts are shown only to reviewers.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use lifelong_app::AppError;
-use lifelong_core::framework::{Framework, Level};
+use lifelong_core::framework::{Framework, Level, LevelMapping};
 use lifelong_core::outcome::OutcomeKind;
 use lifelong_core::unit::Unit;
 use lifelong_core::Lang;
 
 use super::{manages_catalog, shown};
 use crate::error::PageError;
-use crate::pages::{render, Chrome, Page};
+use crate::pages::{render, Chrome, DoneQuery, Page};
 use crate::state::AppState;
 use crate::texts;
 
@@ -109,6 +109,16 @@ texts!(CatalogTexts {
     validity: "时效" | "Time limit",
     no_limit: "不限" | "None",
     no_rules: "该专业还没有转换规则。" | "This programme has no conversion rules yet.",
+    mappings_heading: "与其他资历框架的等级对照" | "Levels of other frameworks",
+    mappings_lead: "下表把其他资历框架的等级对照到本框架的等级，供参考：它帮助您了解一项在别处取得的资历大致相当于本框架的哪一级，但不是认定结论；成果仍按公开的认定标准认定。" | "These tables place the levels of other frameworks onto ours, as guidance: they help you see roughly which of our levels a qualification gained elsewhere corresponds to, but they decide nothing; outcomes are still recognised under published standards.",
+    mapping_theirs: "对方等级" | "Their level",
+    mapping_ours: "本框架等级" | "Our level",
+    mapping_level_prefix: "第" | "Level ",
+    mapping_level_suffix: "级" | "",
+    no_mappings: "还没有等级对照。" | "No level mapping yet.",
+    new_mapping: "新增等级对照" | "Add a level mapping",
+    edit_mapping: "编辑这个对照" | "Edit this mapping",
+    mapping_saved: "等级对照已保存。" | "The level mapping is saved.",
     colon: "：" | ": ",
     yes: "是" | "Yes",
     no: "否" | "No",
@@ -177,23 +187,72 @@ pub(super) fn level_title(framework: &Framework, level: Level, lang: Lang) -> St
 // ---------------------------------------------------------------------------------------------
 // The framework
 
+/// One row of a level mapping: their level, and ours with its title.
+struct MappingRow {
+    theirs: u8,
+    ours: u8,
+    ours_title: String,
+}
+
+/// A level mapping as the framework page shows it.
+struct MappingView {
+    code: String,
+    name: String,
+    rows: Vec<MappingRow>,
+}
+
+impl MappingView {
+    fn of(m: &LevelMapping, framework: &Framework, lang: Lang) -> MappingView {
+        MappingView {
+            code: m.from_framework.clone(),
+            name: m.from_name.get(lang).to_owned(),
+            rows: m
+                .pairs
+                .iter()
+                .map(|(theirs, ours)| MappingRow {
+                    theirs: theirs.get(),
+                    ours: ours.get(),
+                    ours_title: level_title(framework, *ours, lang),
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "bank_index.html")]
 struct IndexPage {
     chrome: Chrome,
     b: &'static CatalogTexts,
     framework: Framework,
+    mappings: Vec<MappingView>,
+    notice: Option<&'static str>,
     manages: bool,
 }
 
-/// `GET /bank`: what the credit bank is, and the framework's levels.
-pub async fn framework(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
+/// `GET /bank`: what the credit bank is, the framework's levels, and the levels of other
+/// frameworks mapped onto them.
+pub async fn framework(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, PageError> {
     let b = CatalogTexts::get(page.lang);
     let framework = state.app.framework().await?;
+    let mappings = state
+        .app
+        .level_mappings()
+        .await?
+        .iter()
+        .map(|m| MappingView::of(m, &framework, page.lang))
+        .collect();
+    let notice = (q.done.as_deref() == Some("mapping_saved")).then_some(b.mapping_saved);
     Ok(render(&IndexPage {
         chrome: page.chrome(b.title),
         b,
         framework,
+        mappings,
+        notice,
         manages: manages_catalog(&page),
     }))
 }

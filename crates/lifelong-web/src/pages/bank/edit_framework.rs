@@ -1,18 +1,21 @@
 //! Editing the qualifications framework on a form (R12, reviewers): the name, and for every
 //! level its title, knowledge, skill, competence and typical qualifications in Chinese and
-//! English. Each missing descriptor is marked where it is missing; the framework is checked
-//! as a whole again when saved.
+//! English. A level is added at the end and the last one removed with buttons that change the
+//! form, not the framework; removing a level that a unit, a programme, a course or a level
+//! mapping uses is refused at once. Each missing descriptor is marked where it is missing; the
+//! framework is checked as a whole again when saved.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use lifelong_app::AppError;
 use lifelong_core::framework::{Framework, Level, LevelDescriptor, Text2, MAX_LEVELS};
 use lifelong_core::role::Permission;
 use lifelong_core::Lang;
 
 use super::catalog::CatalogTexts;
 use super::edit_texts::EditTexts;
-use super::forms::{on_form, section, show_form, Errors, Fields, Form, FormSpec, Mode};
+use super::forms::{on_form, section, show_form, Errors, Fields, Form, FormAction, FormSpec, Mode};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::SignedIn;
 use crate::error::{status_of, PageError};
@@ -116,6 +119,40 @@ fn framework_from(fields: &Fields, lang: Lang) -> Result<Framework, Errors> {
     })
 }
 
+/// A use case's refusal, shown above the form: the framework's own checks name no input.
+fn above_the_form(err: &AppError, lang: Lang) -> Errors {
+    let mut errors = Errors::from_app(err, lang);
+    for x in &mut errors.0 {
+        x.field.clear();
+    }
+    errors
+}
+
+/// The buttons that add a level at the end and remove the last one, where allowed.
+fn level_actions(levels: usize, lang: Lang) -> Vec<FormAction> {
+    let mut actions = Vec::new();
+    if levels < usize::from(MAX_LEVELS) {
+        actions.push(FormAction {
+            name: "change",
+            value: "add_level",
+            label: lang
+                .pick("在末尾增加一级", "Add a level at the end")
+                .to_owned(),
+        });
+    }
+    if levels > 1 {
+        actions.push(FormAction {
+            name: "change",
+            value: "remove_level",
+            label: match lang {
+                Lang::Zh => format!("删除最后一级（第{levels}级）"),
+                Lang::En => format!("Remove the last level (level {levels})"),
+            },
+        });
+    }
+    actions
+}
+
 /// The framework form with `fields` and `errors`, answered with `status`.
 fn framework_form(
     page: &Page,
@@ -172,6 +209,7 @@ fn framework_form(
         sections,
         submit: e.save_framework,
         mode: Mode::Edit,
+        actions: level_actions(level_count(&fields), page.lang),
     };
     show_form(page, spec, errors, notice, status)
 }
@@ -205,6 +243,11 @@ pub async fn save_framework(
 ) -> Result<Response, PageError> {
     signed.actor.require(Permission::ManageCatalog)?;
     let fields = Fields::from_pairs(pairs);
+    match fields.get("change") {
+        "add_level" => return Ok(add_level(&page, fields)),
+        "remove_level" => return remove_level(&state, &page, fields).await,
+        _ => {}
+    }
     let framework = match framework_from(&fields, page.lang) {
         Ok(f) => f,
         Err(errors) => {
@@ -226,13 +269,89 @@ pub async fn save_framework(
             Ok(Redirect::to("/bank/framework/edit?done=saved").into_response())
         }
         Err(err) if on_form(&err) => {
-            let mut errors = Errors::from_app(&err, page.lang);
-            // The framework's own check names no input: show it above the form.
-            for x in &mut errors.0 {
-                x.field.clear();
-            }
+            let errors = above_the_form(&err, page.lang);
             Ok(framework_form(&page, fields, errors, None, status_of(&err)))
         }
         Err(err) => Err(err.into()),
     }
+}
+
+/// The form with an empty level after the last one (nothing is saved yet).
+fn add_level(page: &Page, mut fields: Fields) -> Response {
+    let levels = level_count(&fields);
+    let lang = page.lang;
+    if levels >= usize::from(MAX_LEVELS) {
+        let mut errors = Errors::default();
+        let message = match lang {
+            Lang::Zh => format!("资历框架最多 {MAX_LEVELS} 级。"),
+            Lang::En => format!("A framework has at most {MAX_LEVELS} levels."),
+        };
+        errors.add("", message);
+        return framework_form(page, fields, errors, None, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let added = levels + 1;
+    for (stem, _) in DESCRIPTORS {
+        fields.set(&name(added, stem, "zh"), "");
+        fields.set(&name(added, stem, "en"), "");
+    }
+    let notice = match lang {
+        Lang::Zh => format!("已在末尾增加第{added}级。请填写它的名称和各项描述，然后保存资历框架。"),
+        Lang::En => format!(
+            "Level {added} is added at the end. Write its title and descriptors, then save the framework."
+        ),
+    };
+    framework_form(
+        page,
+        fields,
+        Errors::default(),
+        Some(notice),
+        StatusCode::OK,
+    )
+}
+
+/// The form without its last level, unless something still uses that level (nothing is saved
+/// yet; saving checks again).
+async fn remove_level(
+    state: &AppState,
+    page: &Page,
+    mut fields: Fields,
+) -> Result<Response, PageError> {
+    let levels = level_count(&fields);
+    let lang = page.lang;
+    if levels <= 1 {
+        let mut errors = Errors::default();
+        let message = lang.pick(
+            "资历框架至少要有一级。",
+            "A framework keeps at least one level.",
+        );
+        errors.add("", message);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(framework_form(page, fields, errors, None, status));
+    }
+    let last = u8::try_from(levels).unwrap_or(MAX_LEVELS);
+    match state.app.check_levels_removable(last).await {
+        Ok(()) => {}
+        Err(err) if on_form(&err) => {
+            let errors = above_the_form(&err, lang);
+            return Ok(framework_form(page, fields, errors, None, status_of(&err)));
+        }
+        Err(err) => return Err(err.into()),
+    }
+    for (stem, _) in DESCRIPTORS {
+        fields.remove(&name(levels, stem, "zh"));
+        fields.remove(&name(levels, stem, "en"));
+    }
+    let notice = match lang {
+        Lang::Zh => format!("已从表单中删除第{levels}级。保存资历框架后生效。"),
+        Lang::En => format!(
+            "Level {levels} is taken off the form. It is removed when you save the framework."
+        ),
+    };
+    Ok(framework_form(
+        page,
+        fields,
+        Errors::default(),
+        Some(notice),
+        StatusCode::OK,
+    ))
 }

@@ -1,5 +1,6 @@
 //! Keeping programmes on a form (R16, R18, R19, reviewers): the school, title, level, award
-//! credits, the cap on converted credits, and the course list as one course per line
+//! credits, the cap on converted credits and the limits by source (`source_caps`), and the
+//! course list as one course per line
 //! (`code | 中文名 | English | credits | level | compulsory | capstone`), each line checked
 //! with its own message. Programmes have no versions: a saved change applies at once.
 
@@ -12,7 +13,7 @@ use lifelong_app::AppError;
 use lifelong_core::credits::Credits;
 use lifelong_core::framework::{Framework, Level, Text2};
 use lifelong_core::outcome::CreditCategory;
-use lifelong_core::programme::{CapBasis, ConversionCaps, Course, Programme};
+use lifelong_core::programme::{ConversionCaps, Course, Programme};
 use lifelong_core::role::Permission;
 use lifelong_core::unit::valid_code;
 use lifelong_core::{Explain, Lang};
@@ -22,6 +23,9 @@ use super::edit_texts::EditTexts;
 use super::forms::{
     level_options, on_form, read_code, read_credit_code, read_credits, read_level, read_percent,
     read_required, section, show_form, Errors, Fields, Form, FormSpec, Mode,
+};
+use super::source_caps::{
+    basis_code, basis_options, put_source_caps, read_basis, read_source_caps, source_cap_sections,
 };
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::SignedIn;
@@ -62,17 +66,11 @@ fn programme_fields(p: &Programme, mode: Mode) -> Fields {
     f.set("level", p.level.to_string());
     f.set("award_credits", p.award_credits.to_string());
     f.set("cap_percent", p.caps.percent.normalize().to_string());
-    f.set("cap_basis", cap_basis_code(p.caps.basis));
+    f.set("cap_basis", basis_code(p.caps.basis));
+    put_source_caps(&mut f, &p.caps.per_source);
     let lines: Vec<String> = p.courses.iter().map(course_line).collect();
     f.set("courses", lines.join("\n"));
     f
-}
-
-fn cap_basis_code(basis: CapBasis) -> &'static str {
-    match basis {
-        CapBasis::CompulsoryCredits => "compulsory_credits",
-        CapBasis::AwardCredits => "award_credits",
-    }
 }
 
 /// "第 3 行：…" / "Line 3: …".
@@ -204,7 +202,7 @@ fn courses_from(
 }
 
 /// Reads a programme from the form, or says what is wrong with it. `old` is the stored
-/// programme of the same code: its limits by source and course categories are kept.
+/// programme of the same code: its courses' categories are kept.
 fn programme_from(
     fields: &Fields,
     framework: &Framework,
@@ -222,14 +220,8 @@ fn programme_from(
     let level = read_level(fields, "level", framework, e, &mut errors);
     let award_credits = read_credits(fields, "award_credits", e.award_zero, lang, &mut errors);
     let percent = read_percent(fields, "cap_percent", e.percent_bad, &mut errors).decimal();
-    let basis = match fields.get("cap_basis").trim() {
-        "compulsory_credits" => Some(CapBasis::CompulsoryCredits),
-        "award_credits" => Some(CapBasis::AwardCredits),
-        _ => {
-            errors.add("cap_basis", e.cap_basis_required);
-            None
-        }
-    };
+    let basis = read_basis(fields, "cap_basis", e, &mut errors);
+    let per_source = read_source_caps(fields, e, &mut errors);
     let courses = courses_from(fields.get("courses"), framework, old, lang, &mut errors);
     if courses.is_empty() && errors.0.iter().all(|x| x.field != "courses") {
         errors.add("courses", e.courses_required);
@@ -249,7 +241,7 @@ fn programme_from(
         caps: ConversionCaps {
             percent,
             basis,
-            per_source: old.map(|p| p.caps.per_source.clone()).unwrap_or_default(),
+            per_source,
         },
     })
 }
@@ -272,11 +264,7 @@ async fn programme_form(
         fields: &fields,
         errors: &errors,
     };
-    let bases = vec![
-        ("compulsory_credits".to_owned(), e.cap_compulsory.to_owned()),
-        ("award_credits".to_owned(), e.cap_award.to_owned()),
-    ];
-    let sections = vec![
+    let mut sections = vec![
         section(
             e.section_code,
             vec![
@@ -303,18 +291,19 @@ async fn programme_form(
             vec![
                 f.decimal("cap_percent", e.cap_percent, e.cap_percent_hint)
                     .required(),
-                f.select("cap_basis", e.cap_basis, e.per_source_kept, bases)
+                f.select("cap_basis", e.cap_basis, "", basis_options(e))
                     .required(),
             ],
         ),
-        section(
-            e.section_courses,
-            vec![f
-                .textarea("courses", e.courses, e.courses_hint)
-                .required()
-                .rows(12)],
-        ),
     ];
+    sections.extend(source_cap_sections(&f, e, lang));
+    sections.push(section(
+        e.section_courses,
+        vec![f
+            .textarea("courses", e.courses, e.courses_hint)
+            .required()
+            .rows(12)],
+    ));
     let (heading, back_href) = match mode {
         Mode::Edit => (
             format!("{}{}{code}", e.programme_edit, b.colon),
@@ -331,6 +320,7 @@ async fn programme_form(
         sections,
         submit: e.save_programme,
         mode,
+        actions: Vec::new(),
     };
     Ok(show_form(page, spec, errors, None, status))
 }

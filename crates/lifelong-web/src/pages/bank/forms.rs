@@ -57,7 +57,7 @@ impl Fields {
 
     /// Replaces every value of `name` with `value`.
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
-        self.0.retain(|(n, _)| n != name);
+        self.remove(name);
         self.0.push((name.to_owned(), value.into()));
     }
 
@@ -69,6 +69,11 @@ impl Fields {
     /// Whether the form holds a field `name` at all (empty or not).
     pub fn has(&self, name: &str) -> bool {
         self.0.iter().any(|(n, _)| n == name)
+    }
+
+    /// Takes every value of `name` out of the form.
+    pub fn remove(&mut self, name: &str) {
+        self.0.retain(|(n, _)| n != name);
     }
 }
 
@@ -328,6 +333,15 @@ pub struct EditPage {
     pub errors: Vec<FormError>,
     pub notice: Option<String>,
     pub submit: &'static str,
+    pub actions: Vec<FormAction>,
+}
+
+/// A second submit button of a form, sent as `name=value`: it changes the form (adds or
+/// removes a part) instead of saving it.
+pub struct FormAction {
+    pub name: &'static str,
+    pub value: &'static str,
+    pub label: String,
 }
 
 /// What a form shows besides its inputs.
@@ -340,6 +354,8 @@ pub struct FormSpec {
     pub sections: Vec<Section>,
     pub submit: &'static str,
     pub mode: Mode,
+    /// Buttons after the one that saves.
+    pub actions: Vec<FormAction>,
 }
 
 /// Renders a form with its errors, answered with `status`.
@@ -364,6 +380,7 @@ pub fn show_form(
         errors: errors.0,
         notice,
         submit: spec.submit,
+        actions: spec.actions,
     });
     *response.status_mut() = status;
     response

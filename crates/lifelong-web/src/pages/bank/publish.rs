@@ -5,9 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use lifelong_app::AppError;
-use lifelong_core::publication::{day, PublicationStatus};
+use lifelong_core::publication::day;
 use lifelong_core::role::Permission;
-use lifelong_store::Versioned;
 use serde::Deserialize;
 
 use super::manage::{
@@ -32,31 +31,6 @@ fn field(field: &'static str, message: &str) -> FieldMessage {
         field,
         message: message.to_owned(),
     }
-}
-
-/// Whether a published version of `code` exists (which publishing will supersede).
-async fn has_published(state: &AppState, what: Versioned, code: &str) -> Result<bool, AppError> {
-    let published = |s: PublicationStatus| s == PublicationStatus::Published;
-    Ok(match what {
-        Versioned::Unit => state
-            .app
-            .units(Some(code))
-            .await?
-            .iter()
-            .any(|u| u.code == code && published(u.status)),
-        Versioned::Standard => state
-            .app
-            .standards()
-            .await?
-            .iter()
-            .any(|s| s.code == code && published(s.status)),
-        Versioned::Rule => state
-            .app
-            .conversion_rules(None)
-            .await?
-            .iter()
-            .any(|r| r.code == code && published(r.status)),
-    })
 }
 
 /// `POST /bank/publish/{what}/{code}/{version}`: publishes a draft from a date.
@@ -117,7 +91,7 @@ pub async fn publish(
     let Some(from) = from.filter(|_| errors.is_empty()) else {
         return refused(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let superseding = has_published(&state, kind, &code).await?;
+    let superseding = state.app.published_version(kind, &code).await?.is_some();
     match state
         .app
         .publish(&signed.actor, kind, &code, version, from, until)

@@ -123,12 +123,22 @@ pub fn read_credit_code(
 
 /// The ticked kinds of outcome.
 pub fn read_kinds(fields: &Fields, e: &EditTexts, errors: &mut Errors) -> Vec<OutcomeKind> {
+    read_kinds_of(fields, "kinds", e, errors)
+}
+
+/// The kinds of outcome ticked in the group `name`, each once.
+pub fn read_kinds_of(
+    fields: &Fields,
+    name: &str,
+    e: &EditTexts,
+    errors: &mut Errors,
+) -> Vec<OutcomeKind> {
     let mut kinds = Vec::new();
-    for value in fields.all("kinds") {
+    for value in fields.all(name) {
         match OutcomeKind::parse(value) {
             Some(k) if !kinds.contains(&k) => kinds.push(k),
             Some(_) => {}
-            None => errors.add("kinds", e.kind_bad),
+            None => errors.add(name, e.kind_bad),
         }
     }
     kinds
