@@ -211,6 +211,10 @@ pub struct DepositBenchArgs {
     /// about 2 × rows × batches entries).
     #[arg(long, default_value_t = 1)]
     pub batches: usize,
+    /// Deposit each file in one call, as the API's `dry_run=false` does (checked once), instead
+    /// of a dry run followed by a confirmation (checked twice).
+    #[arg(long)]
+    pub direct: bool,
     #[command(flatten)]
     pub target: BenchTarget,
 }

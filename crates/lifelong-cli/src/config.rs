@@ -201,6 +201,10 @@ pub struct DatabaseConfig {
     pub sqlite_synchronous: SqliteSynchronous,
     /// How long a SQLite connection waits for a lock, in seconds.
     pub busy_timeout_secs: u64,
+    /// SQLite page cache of each reading connection, in MiB.
+    pub sqlite_read_cache_mib: u32,
+    /// SQLite page cache of the writing connection, in MiB (used as bulk writes need it).
+    pub sqlite_write_cache_mib: u32,
 }
 
 impl Default for DatabaseConfig {
@@ -209,6 +213,8 @@ impl Default for DatabaseConfig {
             max_connections: 8,
             sqlite_synchronous: SqliteSynchronous::Full,
             busy_timeout_secs: 10,
+            sqlite_read_cache_mib: 64,
+            sqlite_write_cache_mib: 512,
         }
     }
 }
@@ -408,6 +414,8 @@ impl Config {
             SqliteSynchronous::Normal => lifelong_store_sql::Synchronous::Normal,
         };
         opts.busy_timeout = std::time::Duration::from_secs(self.database.busy_timeout_secs);
+        opts.read_cache_mib = self.database.sqlite_read_cache_mib.max(1);
+        opts.write_cache_mib = self.database.sqlite_write_cache_mib.max(1);
         Ok(opts)
     }
 

@@ -79,6 +79,33 @@ async fn load_heads(
     Ok(heads)
 }
 
+/// How many times a write that appends to chains is run again when another writer moved one
+/// of them first (PostgreSQL, where writers run side by side; SQLite has one writer).
+pub(crate) const ARCHIVE_RETRIES: u32 = 10;
+
+/// Runs a transaction that appends to archive chains (an async block returning `StoreResult`)
+/// again when it fails with `Conflict("archive_changed")`: the failed attempt rolled back and
+/// wrote nothing, and the next reads the chains' new heads. Each round lets at least one of the
+/// racing writers through, so ten rounds settle ten writers racing for one chain.
+macro_rules! retry_when_chains_move {
+    ($body:block) => {{
+        let mut tries = 0u32;
+        loop {
+            let attempt: StoreResult<_> = async $body.await;
+            match attempt {
+                Err(StoreError::Conflict("archive_changed"))
+                    if tries < $crate::archive::ARCHIVE_RETRIES =>
+                {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(u64::from(tries))).await;
+                }
+                other => break other,
+            }
+        }
+    }};
+}
+pub(crate) use retry_when_chains_move;
+
 /// One prepared entry row.
 struct Row<'a> {
     account: &'a str,
@@ -271,6 +298,94 @@ fn bind_range<'q>(
     q
 }
 
+/// One entry of a chain as the verification query returns it: an array of seq, id, kind,
+/// reverses, recorded_at, body and the two hashes in hex. Strings borrow from the chain's text
+/// where they can.
+#[derive(serde::Deserialize)]
+struct Link<'a>(
+    u64,
+    #[serde(borrow)] std::borrow::Cow<'a, str>,
+    #[serde(borrow)] std::borrow::Cow<'a, str>,
+    #[serde(borrow)] Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)] std::borrow::Cow<'a, str>,
+    #[serde(borrow)] std::borrow::Cow<'a, str>,
+    &'a str,
+    &'a str,
+);
+
+/// The query that returns each chain of a range as one row: the account and its entries in
+/// order, as a JSON array of [`Link`]s. One row per chain instead of one per entry keeps the
+/// driver's per-row cost off the ten million rows of a large archive.
+fn chains_sql(backend: &str, range: &Range) -> String {
+    let select = if backend.eq_ignore_ascii_case("sqlite") {
+        "SELECT account_id, json_group_array(json_array(seq, id, kind, reverses, recorded_at, \
+         body, hex(prev_hash), hex(hash)) ORDER BY seq) AS links FROM archive_entries"
+    } else {
+        "SELECT account_id, json_agg(json_build_array(seq, id, kind, reverses, recorded_at, \
+         body, encode(prev_hash, 'hex'), encode(hash, 'hex')) ORDER BY seq)::text AS links \
+         FROM archive_entries"
+    };
+    bounded_sql(select, " GROUP BY account_id ORDER BY account_id", range)
+}
+
+fn hex_hash(text: &str, col: &'static str) -> StoreResult<Hash> {
+    let mut hash = [0u8; 32];
+    hex::decode_to_slice(text, &mut hash)
+        .map_err(|_| StoreError::corrupt(col, "hash is not 32 bytes of hex"))?;
+    Ok(hash)
+}
+
+/// Checks one chain's entries (the JSON array of [`Link`]s) against its head.
+fn verify_chain(
+    account: &str,
+    links: &str,
+    head: Option<Head>,
+    report: &mut VerifyReport,
+) -> StoreResult<()> {
+    let links: Vec<Link<'_>> =
+        serde_json::from_str(links).map_err(|e| StoreError::corrupt("archive_entries", e))?;
+    let mut v = ChainVerifier::new(account);
+    for Link(seq, id, kind_text, reverses, recorded_at, body, prev, hash) in &links {
+        report.entries += 1;
+        let prev = hex_hash(prev, "prev_hash")?;
+        let hash = hex_hash(hash, "hash")?;
+        match EntryKind::parse(kind_text) {
+            Some(kind) => v.next(
+                &EntryFields {
+                    account,
+                    seq: *seq,
+                    kind,
+                    id,
+                    reverses: reverses.as_deref(),
+                    recorded_at,
+                    body,
+                },
+                &prev,
+                &hash,
+            ),
+            // An unknown kind cannot have been written by us: treat it as a changed entry.
+            None => v.next(
+                &EntryFields {
+                    account,
+                    seq: *seq,
+                    kind: EntryKind::Outcome,
+                    id,
+                    reverses: reverses.as_deref(),
+                    recorded_at,
+                    body: kind_text,
+                },
+                &prev,
+                &[0xff; 32],
+            ),
+        }
+    }
+    report.chains += 1;
+    if let Err(broken) = v.finish(head) {
+        report.broken.push(broken);
+    }
+    Ok(())
+}
+
 /// Verifies the chains of one range of accounts.
 async fn verify_range(pool: sqlx::AnyPool, range: Range) -> StoreResult<VerifyReport> {
     let mut report = VerifyReport::default();
@@ -290,77 +405,14 @@ async fn verify_range(pool: sqlx::AnyPool, range: Range) -> StoreResult<VerifyRe
             heads.insert(row.text("account_id")?, head);
         }
     }
-    let sql = bounded_sql(
-        "SELECT account_id, seq, id, kind, reverses, recorded_at, body, prev_hash, hash \
-         FROM archive_entries",
-        " ORDER BY account_id, seq",
-        &range,
-    );
-    let mut rows = bind_range(sqlx::query(&sql), &range).fetch(&pool);
-    let mut current: Option<ChainVerifier> = None;
-    let mut current_account = String::new();
-    let finish = |v: ChainVerifier,
-                  account: &str,
-                  heads: &mut HashMap<String, Head>,
-                  report: &mut VerifyReport| {
-        report.chains += 1;
-        if let Err(broken) = v.finish(heads.remove(account)) {
-            report.broken.push(broken);
-        }
-    };
+    let mut conn = pool.acquire().await.map_err(backend)?;
+    let sql = chains_sql(conn.backend_name(), &range);
+    let mut rows = bind_range(sqlx::query(&sql), &range).fetch(&mut *conn);
     while let Some(row) = rows.try_next().await.map_err(backend)? {
         let account = row.text("account_id")?;
-        if current.is_none() || account != current_account {
-            if let Some(v) = current.take() {
-                finish(v, &current_account, &mut heads, &mut report);
-            }
-            current = Some(ChainVerifier::new(&account));
-            current_account = account;
-        }
-        let kind_text = row.text("kind")?;
-        let kind = EntryKind::parse(&kind_text);
-        let id = row.text("id")?;
-        let reverses = row.opt_text("reverses")?;
-        let recorded_at = row.text("recorded_at")?;
-        let body = row.text("body")?;
-        let prev = hash_of(row.bytes("prev_hash")?, "prev_hash")?;
-        let hash = hash_of(row.bytes("hash")?, "hash")?;
-        let seq = row.int("seq")? as u64;
-        report.entries += 1;
-        if let Some(v) = current.as_mut() {
-            match kind {
-                Some(kind) => v.next(
-                    &EntryFields {
-                        account: &current_account,
-                        seq,
-                        kind,
-                        id: &id,
-                        reverses: reverses.as_deref(),
-                        recorded_at: &recorded_at,
-                        body: &body,
-                    },
-                    &prev,
-                    &hash,
-                ),
-                // An unknown kind cannot have been written by us: treat it as a changed entry.
-                None => v.next(
-                    &EntryFields {
-                        account: &current_account,
-                        seq,
-                        kind: EntryKind::Outcome,
-                        id: &id,
-                        reverses: reverses.as_deref(),
-                        recorded_at: &recorded_at,
-                        body: &kind_text,
-                    },
-                    &prev,
-                    &[0xff; 32],
-                ),
-            }
-        }
-    }
-    if let Some(v) = current.take() {
-        finish(v, &current_account, &mut heads, &mut report);
+        let links = row.text("links")?;
+        let head = heads.remove(&account);
+        verify_chain(&account, &links, head, &mut report)?;
     }
     // Heads without any entry left: the whole chain was removed.
     for account in heads.into_keys() {
@@ -493,12 +545,15 @@ impl ArchiveStore for SqlStore {
         entries: Vec<NewEntry>,
         audit: NewAudit,
     ) -> StoreResult<Vec<ArchiveEntry>> {
-        let mut tx = self.write.begin().await.map_err(backend)?;
-        let pairs: Vec<(&AccountId, &NewEntry)> = entries.iter().map(|e| (account, e)).collect();
-        let stored = append_entries_in(&mut tx, &pairs).await?;
-        insert_audit(&mut tx, &audit).await?;
-        tx.commit().await.map_err(backend)?;
-        Ok(stored)
+        retry_when_chains_move!({
+            let mut tx = self.write.begin().await.map_err(backend)?;
+            let pairs: Vec<(&AccountId, &NewEntry)> =
+                entries.iter().map(|e| (account, e)).collect();
+            let stored = append_entries_in(&mut tx, &pairs).await?;
+            insert_audit(&mut tx, &audit).await?;
+            tx.commit().await.map_err(backend)?;
+            Ok(stored)
+        })
     }
 
     async fn verify_archive(&self) -> StoreResult<VerifyReport> {

@@ -63,6 +63,12 @@ pub struct ConnectOptions {
     pub synchronous: Synchronous,
     /// How long a SQLite connection waits for a lock before giving up.
     pub busy_timeout: Duration,
+    /// SQLite page cache of each reading connection, in MiB.
+    pub read_cache_mib: u32,
+    /// SQLite page cache of the one writing connection, in MiB. A bulk deposit touches many
+    /// pages in one transaction; a cache that holds them saves spilling them to the WAL and
+    /// reading them back. Pages are allocated only as they are used.
+    pub write_cache_mib: u32,
 }
 
 impl ConnectOptions {
@@ -73,25 +79,28 @@ impl ConnectOptions {
             max_connections: 8,
             synchronous: Synchronous::Full,
             busy_timeout: Duration::from_secs(10),
+            read_cache_mib: 64,
+            write_cache_mib: 512,
         }
     }
 }
 
-fn sqlite_pragmas(opts: &ConnectOptions) -> String {
+fn sqlite_pragmas(opts: &ConnectOptions, cache_mib: u32) -> String {
     let sync = match opts.synchronous {
         Synchronous::Full => "FULL",
         Synchronous::Normal => "NORMAL",
     };
     format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON; \
-         PRAGMA busy_timeout = {}; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
-        opts.busy_timeout.as_millis()
+         PRAGMA busy_timeout = {}; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -{};",
+        opts.busy_timeout.as_millis(),
+        u64::from(cache_mib.max(1)) * 1024
     )
 }
 
-fn pool_options(opts: &ConnectOptions, max: u32) -> AnyPoolOptions {
+fn pool_options(opts: &ConnectOptions, max: u32, cache_mib: u32) -> AnyPoolOptions {
     let pragmas = match Backend::from_url(&opts.url) {
-        Ok(Backend::Sqlite) => Some(sqlite_pragmas(opts)),
+        Ok(Backend::Sqlite) => Some(sqlite_pragmas(opts, cache_mib)),
         _ => None,
     };
     AnyPoolOptions::new()
@@ -142,12 +151,12 @@ impl SqlStore {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(&opts.url)?;
         Self::migrate(&opts.url).await?;
-        let read = pool_options(opts, opts.max_connections.max(1))
+        let read = pool_options(opts, opts.max_connections.max(1), opts.read_cache_mib)
             .connect(&opts.url)
             .await
             .map_err(crate::codec::backend)?;
         let write = match backend {
-            Backend::Sqlite => pool_options(opts, 1)
+            Backend::Sqlite => pool_options(opts, 1, opts.write_cache_mib)
                 .connect(&opts.url)
                 .await
                 .map_err(crate::codec::backend)?,

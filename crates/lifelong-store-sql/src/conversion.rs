@@ -17,7 +17,7 @@ use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use time::OffsetDateTime;
 
-use crate::archive::append_entries_in;
+use crate::archive::{append_entries_in, retry_when_chains_move};
 use crate::audit::insert_audit;
 use crate::codec::{backend, conflict_on_unique, date, parse_date, ts, RowExt};
 use crate::SqlStore;
@@ -189,56 +189,58 @@ impl ConversionStore for SqlStore {
         verdict: ConversionVerdict,
         audit: NewAudit,
     ) -> StoreResult<ConversionApplication> {
-        let mut tx = self.write.begin().await.map_err(backend)?;
-        let now = ts(OffsetDateTime::now_utc());
-        let done = sqlx::query(
-            "UPDATE conversion_applications SET status = 'decided', decision = $3, \
-             decided_at = $4, decided_by = $5, version = version + 1 \
-             WHERE id = $1 AND version = $2 AND status = 'pending'",
-        )
-        .bind(id.as_str())
-        .bind(version)
-        .bind(verdict.decision.as_str())
-        .bind(now.clone())
-        .bind(verdict.decided_by.as_ref().map(|u| u.as_str().to_owned()))
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-        if done.rows_affected() != 1 {
-            load_application(&mut tx, id).await?;
-            return Err(StoreError::Conflict("already_decided"));
-        }
-        let stored = load_application(&mut tx, id).await?;
-        for e in &verdict.exemptions {
-            sqlx::query(&format!(
-                "INSERT INTO exemptions ({EXEMPTION_COLUMNS}) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-            ))
-            .bind(e.id.as_str())
-            .bind(stored.account_id.as_str())
-            .bind(stored.programme_code.as_str())
-            .bind(e.course_code.as_str())
-            .bind(e.outcome_id.as_str())
-            .bind(e.outcome_kind.as_str())
-            .bind(e.rule_code.as_str())
-            .bind(i64::from(e.rule_version))
-            .bind(e.credits.units())
+        retry_when_chains_move!({
+            let mut tx = self.write.begin().await.map_err(backend)?;
+            let now = ts(OffsetDateTime::now_utc());
+            let done = sqlx::query(
+                "UPDATE conversion_applications SET status = 'decided', decision = $3, \
+                 decided_at = $4, decided_by = $5, version = version + 1 \
+                 WHERE id = $1 AND version = $2 AND status = 'pending'",
+            )
             .bind(id.as_str())
-            .bind(e.entry.id.as_str())
+            .bind(version)
+            .bind(verdict.decision.as_str())
             .bind(now.clone())
+            .bind(verdict.decided_by.as_ref().map(|u| u.as_str().to_owned()))
             .execute(&mut *tx)
             .await
-            .map_err(conflict_on_unique("outcome_already_used"))?;
-        }
-        let entries: Vec<(&AccountId, &NewEntry)> = verdict
-            .exemptions
-            .iter()
-            .map(|e| (&stored.account_id, &e.entry))
-            .collect();
-        append_entries_in(&mut tx, &entries).await?;
-        insert_audit(&mut tx, &audit).await?;
-        tx.commit().await.map_err(backend)?;
-        Ok(stored)
+            .map_err(backend)?;
+            if done.rows_affected() != 1 {
+                load_application(&mut tx, id).await?;
+                return Err(StoreError::Conflict("already_decided"));
+            }
+            let stored = load_application(&mut tx, id).await?;
+            for e in &verdict.exemptions {
+                sqlx::query(&format!(
+                    "INSERT INTO exemptions ({EXEMPTION_COLUMNS}) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                ))
+                .bind(e.id.as_str())
+                .bind(stored.account_id.as_str())
+                .bind(stored.programme_code.as_str())
+                .bind(e.course_code.as_str())
+                .bind(e.outcome_id.as_str())
+                .bind(e.outcome_kind.as_str())
+                .bind(e.rule_code.as_str())
+                .bind(i64::from(e.rule_version))
+                .bind(e.credits.units())
+                .bind(id.as_str())
+                .bind(e.entry.id.as_str())
+                .bind(now.clone())
+                .execute(&mut *tx)
+                .await
+                .map_err(conflict_on_unique("outcome_already_used"))?;
+            }
+            let entries: Vec<(&AccountId, &NewEntry)> = verdict
+                .exemptions
+                .iter()
+                .map(|e| (&stored.account_id, &e.entry))
+                .collect();
+            append_entries_in(&mut tx, &entries).await?;
+            insert_audit(&mut tx, &audit).await?;
+            tx.commit().await.map_err(backend)?;
+            Ok(stored)
+        })
     }
 
     async fn exemptions_of(

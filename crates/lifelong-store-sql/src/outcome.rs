@@ -11,16 +11,16 @@ use lifelong_core::framework::Level;
 use lifelong_core::outcome::CreditCategory;
 use lifelong_core::review::{OutcomeOrigin, OutcomeStatus};
 use lifelong_store::{
-    AccountId, Cursor, DepositCounts, EntryId, Evidence, EvidenceId, InstitutionId, NewAudit,
-    NewEntry, NewEvidence, NewOutcome, NewRecognition, OutcomeDecision, OutcomeId, OutcomeStore,
-    Page, QueueFilter, RecognitionId, ReviewEvent, StoreError, StoreResult, StoredOutcome,
-    StoredRecognition, UploadId, UploadPurpose, UploadStatus, UserId,
+    AccountId, Cursor, DepositBatch, DepositCounts, EntryId, Evidence, EvidenceId, InstitutionId,
+    NewAudit, NewEntry, NewEvidence, NewOutcome, NewRecognition, OutcomeDecision, OutcomeId,
+    OutcomeStore, Page, QueueFilter, RecognitionId, ReviewEvent, StoreError, StoreResult,
+    StoredOutcome, StoredRecognition, UploadId, UploadPurpose, UploadStatus, UserId,
 };
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use time::OffsetDateTime;
 
-use crate::archive::append_entries_in;
+use crate::archive::{append_entries_in, retry_when_chains_move};
 use crate::audit::insert_audit;
 use crate::codec::{
     backend, conflict_on_unique, date, list_placeholders, parse_date, ts, Batch, RowExt,
@@ -277,20 +277,21 @@ async fn existing_external_ids(
     Ok(found)
 }
 
-#[async_trait]
-impl OutcomeStore for SqlStore {
-    async fn deposit_outcomes(
-        &self,
-        outcomes: Vec<NewOutcome>,
-        upload: Option<&UploadId>,
-        audit: NewAudit,
-    ) -> StoreResult<DepositCounts> {
-        let mut tx = self.write.begin().await.map_err(backend)?;
+/// A deposit of outcomes under way inside one transaction, fed one batch at a time.
+struct Deposit {
+    /// (institution, external id) pairs stored before or earlier in this deposit.
+    taken: HashSet<(String, String)>,
+    counts: DepositCounts,
+}
+
+impl Deposit {
+    /// Starts a deposit; with `upload`, checks that the upload is an unconfirmed outcomes file.
+    async fn open(conn: &mut AnyConnection, upload: Option<&UploadId>) -> StoreResult<Deposit> {
         if let Some(upload) = upload {
             let row: Option<(String, String)> =
                 sqlx::query_as("SELECT status, purpose FROM uploads WHERE id = $1")
                     .bind(upload.as_str())
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&mut *conn)
                     .await
                     .map_err(backend)?;
             let (status, purpose) = row.ok_or(StoreError::NotFound)?;
@@ -301,10 +302,17 @@ impl OutcomeStore for SqlStore {
                 return Err(StoreError::Conflict("upload_already_committed"));
             }
         }
-        let mut counts = DepositCounts::default();
-        // Repeats of an (institution, external id), in the batch or already stored, are left alone.
+        Ok(Deposit {
+            taken: HashSet::new(),
+            counts: DepositCounts::default(),
+        })
+    }
+
+    /// Records one batch. Repeats of an (institution, external id), stored before, earlier in
+    /// this deposit or within the batch, are left alone.
+    async fn add(&mut self, conn: &mut AnyConnection, outcomes: &[NewOutcome]) -> StoreResult<()> {
         let mut by_institution: HashMap<&str, Vec<&str>> = HashMap::new();
-        for o in &outcomes {
+        for o in outcomes {
             if let (Some(i), Some(e)) = (&o.institution_id, &o.external_id) {
                 by_institution
                     .entry(i.as_str())
@@ -312,29 +320,28 @@ impl OutcomeStore for SqlStore {
                     .push(e.as_str());
             }
         }
-        let mut taken: HashSet<(String, String)> = HashSet::new();
         for (institution, ids) in &by_institution {
-            for e in existing_external_ids(&mut tx, institution, ids).await? {
-                taken.insert(((*institution).to_owned(), e));
+            for e in existing_external_ids(conn, institution, ids).await? {
+                self.taken.insert(((*institution).to_owned(), e));
             }
         }
         let mut fresh: Vec<&NewOutcome> = Vec::with_capacity(outcomes.len());
-        for o in &outcomes {
+        for o in outcomes {
             if let (Some(i), Some(e)) = (&o.institution_id, &o.external_id) {
-                if !taken.insert((i.as_str().to_owned(), e.clone())) {
-                    counts.unchanged += 1;
+                if !self.taken.insert((i.as_str().to_owned(), e.clone())) {
+                    self.counts.unchanged += 1;
                     continue;
                 }
             }
             fresh.push(o);
         }
-        insert_outcomes(&mut tx, &fresh).await?;
+        insert_outcomes(conn, &fresh).await?;
         let mut entries: Vec<(&AccountId, &NewEntry)> = Vec::new();
         let mut recognitions = Vec::new();
         for o in &fresh {
-            counts.created += 1;
+            self.counts.created += 1;
             if o.status == OutcomeStatus::Accepted {
-                counts.accepted += 1;
+                self.counts.accepted += 1;
             }
             if let Some(e) = &o.entry {
                 entries.push((&o.account_id, e));
@@ -344,11 +351,21 @@ impl OutcomeStore for SqlStore {
                 recognitions.push((&o.account_id, &o.id, r));
             }
             if !o.evidence.is_empty() {
-                insert_evidence(&mut tx, &o.id, &o.evidence).await?;
+                insert_evidence(conn, &o.id, &o.evidence).await?;
             }
         }
-        append_entries_in(&mut tx, &entries).await?;
-        insert_recognitions(&mut tx, &recognitions).await?;
+        append_entries_in(conn, &entries).await?;
+        insert_recognitions(conn, &recognitions).await?;
+        Ok(())
+    }
+
+    /// Marks the upload confirmed and writes the audit record.
+    async fn close(
+        &self,
+        conn: &mut AnyConnection,
+        upload: Option<&UploadId>,
+        audit: &NewAudit,
+    ) -> StoreResult<()> {
         if let Some(upload) = upload {
             sqlx::query(
                 "UPDATE uploads SET status = $2, created_count = $3, linked_count = $4, \
@@ -356,17 +373,55 @@ impl OutcomeStore for SqlStore {
             )
             .bind(upload.as_str())
             .bind(UploadStatus::Committed.as_str())
-            .bind(i64::from(counts.created))
-            .bind(i64::from(counts.accepted))
-            .bind(i64::from(counts.unchanged))
+            .bind(i64::from(self.counts.created))
+            .bind(i64::from(self.counts.accepted))
+            .bind(i64::from(self.counts.unchanged))
             .bind(ts(OffsetDateTime::now_utc()))
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await
             .map_err(backend)?;
         }
-        insert_audit(&mut tx, &audit).await?;
+        insert_audit(conn, audit).await
+    }
+}
+
+#[async_trait]
+impl OutcomeStore for SqlStore {
+    async fn deposit_outcomes(
+        &self,
+        outcomes: Vec<NewOutcome>,
+        upload: Option<&UploadId>,
+        audit: NewAudit,
+    ) -> StoreResult<DepositCounts> {
+        retry_when_chains_move!({
+            let mut tx = self.write.begin().await.map_err(backend)?;
+            let mut deposit = Deposit::open(&mut tx, upload).await?;
+            deposit.add(&mut tx, &outcomes).await?;
+            deposit.close(&mut tx, upload, &audit).await?;
+            tx.commit().await.map_err(backend)?;
+            Ok(deposit.counts)
+        })
+    }
+
+    async fn deposit_outcome_batches(
+        &self,
+        mut batches: tokio::sync::mpsc::Receiver<DepositBatch>,
+        upload: Option<&UploadId>,
+        audit: NewAudit,
+    ) -> StoreResult<DepositCounts> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
+        let mut deposit = Deposit::open(&mut tx, upload).await?;
+        loop {
+            match batches.recv().await {
+                Some(DepositBatch::Rows(outcomes)) => deposit.add(&mut tx, &outcomes).await?,
+                Some(DepositBatch::End) => break,
+                // Dropping the transaction rolls it back.
+                None => return Err(StoreError::Conflict("deposit_abandoned")),
+            }
+        }
+        deposit.close(&mut tx, upload, &audit).await?;
         tx.commit().await.map_err(backend)?;
-        Ok(counts)
+        Ok(deposit.counts)
     }
 
     async fn outcome(&self, id: &OutcomeId) -> StoreResult<StoredOutcome> {
@@ -485,51 +540,53 @@ impl OutcomeStore for SqlStore {
         decision: OutcomeDecision,
         audit: NewAudit,
     ) -> StoreResult<StoredOutcome> {
-        let mut tx = self.write.begin().await.map_err(backend)?;
-        let now = ts(OffsetDateTime::now_utc());
-        let finished = decision.to != OutcomeStatus::MoreEvidence;
-        let done = sqlx::query(
-            "UPDATE outcomes SET status = $3, decided_at = $4, decided_by = $5, decision_note = $6, \
-             entry_id = $7, version = version + 1 \
-             WHERE id = $1 AND version = $2 AND status IN ('pending', 'more_evidence')",
-        )
-        .bind(id.as_str())
-        .bind(version)
-        .bind(decision.to.as_str())
-        .bind(finished.then(|| now.clone()))
-        .bind(decision.decided_by.as_ref().map(|u| u.as_str().to_owned()))
-        .bind(decision.note.as_str())
-        .bind(decision.entry.as_ref().map(|e| e.id.as_str().to_owned()))
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-        if done.rows_affected() != 1 {
-            load_outcome(&mut tx, id).await?;
-            return Err(StoreError::Conflict("already_decided"));
-        }
-        let stored = load_outcome(&mut tx, id).await?;
-        let mut entries: Vec<(&AccountId, &NewEntry)> = Vec::new();
-        if let Some(e) = &decision.entry {
-            entries.push((&stored.account_id, e));
-        }
-        if let Some(r) = &decision.recognition {
-            entries.push((&stored.account_id, &r.entry));
-        }
-        append_entries_in(&mut tx, &entries).await?;
-        if let Some(r) = &decision.recognition {
-            insert_recognitions(&mut tx, &[(&stored.account_id, &stored.id, r)]).await?;
-        }
-        insert_event(
-            &mut tx,
-            id,
-            decision.decided_by.as_ref(),
-            decision.to.as_str(),
-            &decision.note,
-        )
-        .await?;
-        insert_audit(&mut tx, &audit).await?;
-        tx.commit().await.map_err(backend)?;
-        Ok(stored)
+        retry_when_chains_move!({
+            let mut tx = self.write.begin().await.map_err(backend)?;
+            let now = ts(OffsetDateTime::now_utc());
+            let finished = decision.to != OutcomeStatus::MoreEvidence;
+            let done = sqlx::query(
+                "UPDATE outcomes SET status = $3, decided_at = $4, decided_by = $5, decision_note = $6, \
+                 entry_id = $7, version = version + 1 \
+                 WHERE id = $1 AND version = $2 AND status IN ('pending', 'more_evidence')",
+            )
+            .bind(id.as_str())
+            .bind(version)
+            .bind(decision.to.as_str())
+            .bind(finished.then(|| now.clone()))
+            .bind(decision.decided_by.as_ref().map(|u| u.as_str().to_owned()))
+            .bind(decision.note.as_str())
+            .bind(decision.entry.as_ref().map(|e| e.id.as_str().to_owned()))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+            if done.rows_affected() != 1 {
+                load_outcome(&mut tx, id).await?;
+                return Err(StoreError::Conflict("already_decided"));
+            }
+            let stored = load_outcome(&mut tx, id).await?;
+            let mut entries: Vec<(&AccountId, &NewEntry)> = Vec::new();
+            if let Some(e) = &decision.entry {
+                entries.push((&stored.account_id, e));
+            }
+            if let Some(r) = &decision.recognition {
+                entries.push((&stored.account_id, &r.entry));
+            }
+            append_entries_in(&mut tx, &entries).await?;
+            if let Some(r) = &decision.recognition {
+                insert_recognitions(&mut tx, &[(&stored.account_id, &stored.id, r)]).await?;
+            }
+            insert_event(
+                &mut tx,
+                id,
+                decision.decided_by.as_ref(),
+                decision.to.as_str(),
+                &decision.note,
+            )
+            .await?;
+            insert_audit(&mut tx, &audit).await?;
+            tx.commit().await.map_err(backend)?;
+            Ok(stored)
+        })
     }
 
     async fn add_evidence(
@@ -575,39 +632,41 @@ impl OutcomeStore for SqlStore {
         entries: Vec<NewEntry>,
         audit: NewAudit,
     ) -> StoreResult<StoredOutcome> {
-        let mut tx = self.write.begin().await.map_err(backend)?;
-        let now = ts(OffsetDateTime::now_utc());
-        let done = sqlx::query(
-            "UPDATE outcomes SET status = 'revoked', decision_note = $2, decided_by = $3, decided_at = $4, \
-             version = version + 1 WHERE id = $1 AND status = 'accepted'",
-        )
-        .bind(id.as_str())
-        .bind(note)
-        .bind(decided_by.map(|u| u.as_str().to_owned()))
-        .bind(now.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-        if done.rows_affected() != 1 {
-            load_outcome(&mut tx, id).await?;
-            return Err(StoreError::Conflict("not_accepted"));
-        }
-        sqlx::query(
-            "UPDATE recognitions SET revoked_at = $2 WHERE outcome_id = $1 AND revoked_at IS NULL",
-        )
-        .bind(id.as_str())
-        .bind(now.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-        let stored = load_outcome(&mut tx, id).await?;
-        let pairs: Vec<(&AccountId, &NewEntry)> =
-            entries.iter().map(|e| (&stored.account_id, e)).collect();
-        append_entries_in(&mut tx, &pairs).await?;
-        insert_event(&mut tx, id, decided_by, "revoked", note).await?;
-        insert_audit(&mut tx, &audit).await?;
-        tx.commit().await.map_err(backend)?;
-        Ok(stored)
+        retry_when_chains_move!({
+            let mut tx = self.write.begin().await.map_err(backend)?;
+            let now = ts(OffsetDateTime::now_utc());
+            let done = sqlx::query(
+                "UPDATE outcomes SET status = 'revoked', decision_note = $2, decided_by = $3, decided_at = $4, \
+                 version = version + 1 WHERE id = $1 AND status = 'accepted'",
+            )
+            .bind(id.as_str())
+            .bind(note)
+            .bind(decided_by.map(|u| u.as_str().to_owned()))
+            .bind(now.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+            if done.rows_affected() != 1 {
+                load_outcome(&mut tx, id).await?;
+                return Err(StoreError::Conflict("not_accepted"));
+            }
+            sqlx::query(
+                "UPDATE recognitions SET revoked_at = $2 WHERE outcome_id = $1 AND revoked_at IS NULL",
+            )
+            .bind(id.as_str())
+            .bind(now.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+            let stored = load_outcome(&mut tx, id).await?;
+            let pairs: Vec<(&AccountId, &NewEntry)> =
+                entries.iter().map(|e| (&stored.account_id, e)).collect();
+            append_entries_in(&mut tx, &pairs).await?;
+            insert_event(&mut tx, id, decided_by, "revoked", note).await?;
+            insert_audit(&mut tx, &audit).await?;
+            tx.commit().await.map_err(backend)?;
+            Ok(stored)
+        })
     }
 
     async fn evidence_of(&self, outcome: &OutcomeId) -> StoreResult<Vec<Evidence>> {

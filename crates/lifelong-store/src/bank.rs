@@ -300,6 +300,15 @@ pub struct StoredOutcome {
     pub version: i64,
 }
 
+/// One message of a batched deposit ([`OutcomeStore::deposit_outcome_batches`]).
+#[derive(Debug)]
+pub enum DepositBatch {
+    /// More outcomes to record.
+    Rows(Vec<NewOutcome>),
+    /// The last batch has been sent: commit.
+    End,
+}
+
 /// What a deposit of many outcomes did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct DepositCounts {
@@ -374,6 +383,16 @@ pub trait OutcomeStore {
     async fn deposit_outcomes(
         &self,
         outcomes: Vec<NewOutcome>,
+        upload: Option<&UploadId>,
+        audit: NewAudit,
+    ) -> StoreResult<DepositCounts>;
+    /// [`deposit_outcomes`](Self::deposit_outcomes) fed in batches, so that a caller can build
+    /// the next batch while the store writes this one, and never holds them all. Everything is
+    /// one transaction, committed when [`DepositBatch::End`] arrives; if the sender goes away
+    /// without sending it, nothing is written and the answer is `Conflict("deposit_abandoned")`.
+    async fn deposit_outcome_batches(
+        &self,
+        batches: tokio::sync::mpsc::Receiver<DepositBatch>,
         upload: Option<&UploadId>,
         audit: NewAudit,
     ) -> StoreResult<DepositCounts>;

@@ -48,6 +48,7 @@ macro_rules! conformance_suite {
             archive_chains_append_page_and_verify,
             concurrent_appends_never_fork_a_chain,
             deposits_count_once_per_external_id,
+            batched_deposits_commit_at_the_end_or_not_at_all,
             concurrent_review_decisions_have_one_winner,
             published_versions_are_immutable_and_superseded,
             r12_level_mappings_are_stored_and_replaced,

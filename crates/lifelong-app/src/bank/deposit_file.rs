@@ -7,9 +7,12 @@
 use std::collections::HashMap;
 
 use lifelong_core::id_number::IdNumber;
+use lifelong_core::review::{initial_status, OutcomeOrigin, OutcomeStatus};
 use lifelong_core::Lang;
 use lifelong_import::{Column, Limits, RowError, Schema, Table};
-use lifelong_store::{DepositCounts, NewOutcome, NewUpload, UploadId, UploadPurpose, UploadStatus};
+use lifelong_store::{
+    DepositBatch, DepositCounts, NewOutcome, NewUpload, UploadId, UploadPurpose, UploadStatus,
+};
 use serde::Serialize;
 
 use super::deposit::Recogniser;
@@ -115,10 +118,26 @@ pub struct DepositReport {
     pub outcome: Option<DepositCounts>,
 }
 
+/// A file whose rows passed their checks: what the report says, and the rows to deposit.
 struct Checked {
     report: DepositReport,
-    deposits: Vec<NewOutcome>,
+    institution: lifelong_store::Institution,
+    recogniser: Recogniser,
+    calendar: lifelong_core::calendar::WorkCalendar,
+    /// Rows not deposited before, in file order; empty when the file has errors.
+    rows: Vec<ValidRow>,
 }
+
+/// One row ready to deposit.
+struct ValidRow {
+    account: lifelong_store::AccountId,
+    external: String,
+    outcome: lifelong_core::outcome::Outcome,
+}
+
+/// Rows built into records and handed to the store at a time: the next batch is built while the
+/// store writes this one, and at most a few batches are held at once.
+const DEPOSIT_BATCH_ROWS: usize = 2_000;
 
 fn row_error(row: usize, column: &str, code: &str, message: String) -> RowError {
     RowError {
@@ -225,8 +244,9 @@ impl App {
             .store
             .deposited_external_ids(&institution.id, &externals)
             .await?;
+        drop(externals);
         let calendar = self.store.calendar().await?;
-        let mut deposits = Vec::with_capacity(parsed.len());
+        let mut rows = Vec::with_capacity(parsed.len());
         let mut already = 0;
         for (n, index, external, outcome) in parsed {
             let Some(account) = accounts.get(&index) else {
@@ -247,37 +267,148 @@ impl App {
                 continue;
             }
             if errors.is_empty() {
-                deposits.push(self.new_deposit(
-                    &institution,
-                    account.clone(),
-                    Some(external),
+                rows.push(ValidRow {
+                    account: account.clone(),
+                    external,
                     outcome,
-                    &recogniser,
-                    &calendar,
-                )?);
+                });
             }
         }
         errors.sort_by_key(|e| e.row);
         let error_count = errors.len();
         errors.truncate(MAX_LISTED_ERRORS);
         if error_count > 0 {
-            deposits.clear();
+            rows.clear();
         }
+        // What depositing would do, without building the records yet.
+        let counts =
+            initial_status(OutcomeOrigin::Deposit, institution.trusted) == OutcomeStatus::Accepted;
+        let to_recognise = if counts {
+            rows.iter()
+                .filter(|r| recogniser.decide(&r.outcome).recognised.is_some())
+                .count()
+        } else {
+            0
+        };
         let report = DepositReport {
             upload_id: None,
             file_name: file_name.chars().take(200).collect(),
             format: table.format(),
             rows: table.len(),
-            to_deposit: deposits.len(),
-            to_accept: deposits.iter().filter(|d| d.entry.is_some()).count(),
-            to_recognise: deposits.iter().filter(|d| d.recognition.is_some()).count(),
+            to_deposit: rows.len(),
+            to_accept: if counts { rows.len() } else { 0 },
+            to_recognise,
             already_deposited: already,
             errors,
             error_count,
             ignored_headers: table.ignored_headers().to_vec(),
             outcome: None,
         };
-        Ok(Checked { report, deposits })
+        Ok(Checked {
+            report,
+            institution,
+            recogniser,
+            calendar,
+            rows,
+        })
+    }
+
+    /// Keeps a checked file (sealed) as an upload to confirm.
+    async fn keep_deposit_upload(
+        &self,
+        actor: &Actor,
+        bytes: &[u8],
+        report: &DepositReport,
+    ) -> AppResult<UploadId> {
+        let upload = NewUpload {
+            id: UploadId::new(),
+            purpose: UploadPurpose::Outcomes,
+            institution_id: actor.own_institution()?.clone(),
+            uploaded_by: actor.user.clone(),
+            file_name: report.file_name.clone(),
+            file_sha256: secret::digest_bytes(bytes),
+            sealed_content: self
+                .vault
+                .seal(bytes)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            rows: u32::try_from(report.rows).unwrap_or(u32::MAX),
+        };
+        let audit = actor.audit("outcomes.bulk_check", "upload", upload.id.as_str()).with_detail(serde_json::json!({
+            "rows": report.rows, "to_deposit": report.to_deposit, "already_deposited": report.already_deposited
+        }));
+        Ok(self.store.save_upload(upload, audit).await?.id)
+    }
+
+    /// Builds the checked rows into records batch by batch and hands each batch to the store
+    /// while the next is built; the store writes them all in one transaction, confirming
+    /// `upload`.
+    async fn store_deposits(
+        &self,
+        actor: &Actor,
+        checked: Checked,
+        upload: &UploadId,
+    ) -> AppResult<DepositCounts> {
+        let audit = actor
+            .audit("outcomes.bulk_commit", "upload", upload.as_str())
+            .with_detail(serde_json::json!({
+                "to_deposit": checked.report.to_deposit
+            }));
+        let (sender, batches) = tokio::sync::mpsc::channel(2);
+        let store = self.store.clone();
+        let upload_id = upload.clone();
+        let writer = tokio::spawn(async move {
+            store
+                .deposit_outcome_batches(batches, Some(&upload_id), audit)
+                .await
+        });
+        let Checked {
+            institution,
+            recogniser,
+            calendar,
+            rows,
+            ..
+        } = checked;
+        let mut built: AppResult<()> = Ok(());
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let batch: AppResult<Vec<NewOutcome>> = rows
+                .by_ref()
+                .take(DEPOSIT_BATCH_ROWS)
+                .map(|r| {
+                    self.new_deposit(
+                        &institution,
+                        r.account,
+                        Some(r.external),
+                        r.outcome,
+                        &recogniser,
+                        &calendar,
+                    )
+                })
+                .collect();
+            match batch {
+                Ok(batch) => {
+                    // The store stopped (it failed): its answer says why.
+                    if sender.send(DepositBatch::Rows(batch)).await.is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    built = Err(e);
+                    break;
+                }
+            }
+        }
+        if built.is_ok() {
+            // If the store already failed, its answer says why.
+            let _ = sender.send(DepositBatch::End).await;
+        }
+        // Without `End`, the store rolls everything back.
+        drop(sender);
+        let written = writer
+            .await
+            .map_err(|e| AppError::Internal(format!("deposit writer: {e}")))?;
+        built?;
+        Ok(written?)
     }
 
     /// The dry run: checks the file and, when it has no errors, keeps it (sealed) for
@@ -289,28 +420,12 @@ impl App {
         bytes: &[u8],
         lang: Lang,
     ) -> AppResult<DepositReport> {
-        let checked = self
+        let mut report = self
             .check_deposit_file(actor, file_name, bytes, lang)
-            .await?;
-        let mut report = checked.report;
+            .await?
+            .report;
         if report.error_count == 0 && report.rows > 0 {
-            let upload = NewUpload {
-                id: UploadId::new(),
-                purpose: UploadPurpose::Outcomes,
-                institution_id: actor.own_institution()?.clone(),
-                uploaded_by: actor.user.clone(),
-                file_name: report.file_name.clone(),
-                file_sha256: secret::digest_bytes(bytes),
-                sealed_content: self
-                    .vault
-                    .seal(bytes)
-                    .map_err(|e| AppError::Internal(e.to_string()))?,
-                rows: u32::try_from(report.rows).unwrap_or(u32::MAX),
-            };
-            let audit = actor.audit("outcomes.bulk_check", "upload", upload.id.as_str()).with_detail(serde_json::json!({
-                "rows": report.rows, "to_deposit": report.to_deposit, "already_deposited": report.already_deposited
-            }));
-            report.upload_id = Some(self.store.save_upload(upload, audit).await?.id);
+            report.upload_id = Some(self.keep_deposit_upload(actor, bytes, &report).await?);
         }
         Ok(report)
     }
@@ -337,26 +452,30 @@ impl App {
         let checked = self
             .check_deposit_file(actor, &upload.file_name, &bytes, lang)
             .await?;
-        let mut report = checked.report;
-        if report.error_count > 0 {
-            return Err(AppError::DepositHasErrors(Box::new(report)));
+        drop(bytes);
+        self.finish_deposit(actor, checked, id).await
+    }
+
+    /// Deposits a checked file's rows, confirming `upload`, and completes the report.
+    async fn finish_deposit(
+        &self,
+        actor: &Actor,
+        checked: Checked,
+        upload: &UploadId,
+    ) -> AppResult<DepositReport> {
+        if checked.report.error_count > 0 {
+            return Err(AppError::DepositHasErrors(Box::new(checked.report)));
         }
-        let audit = actor
-            .audit("outcomes.bulk_commit", "upload", id.as_str())
-            .with_detail(serde_json::json!({
-                "to_deposit": report.to_deposit
-            }));
-        let counts = self
-            .store
-            .deposit_outcomes(checked.deposits, Some(id), audit)
-            .await?;
-        tracing::info!(upload = %id, created = counts.created, accepted = counts.accepted, unchanged = counts.unchanged, "outcome deposit committed");
-        report.upload_id = Some(id.clone());
+        let mut report = checked.report.clone();
+        let counts = self.store_deposits(actor, checked, upload).await?;
+        tracing::info!(upload = %upload, created = counts.created, accepted = counts.accepted, unchanged = counts.unchanged, "outcome deposit committed");
+        report.upload_id = Some(upload.clone());
         report.outcome = Some(counts);
         Ok(report)
     }
 
-    /// Checks and, when clean, commits in one call (the API's `dry_run=false`).
+    /// Checks and, when clean, deposits in one call (the API's `dry_run=false`): the file is
+    /// checked once and kept as a confirmed upload, like a dry run confirmed at once.
     pub async fn deposit_outcomes_from_file(
         &self,
         actor: &Actor,
@@ -364,14 +483,19 @@ impl App {
         bytes: &[u8],
         lang: Lang,
     ) -> AppResult<DepositReport> {
-        let report = self
-            .check_deposit_upload(actor, file_name, bytes, lang)
+        let checked = self
+            .check_deposit_file(actor, file_name, bytes, lang)
             .await?;
-        match &report.upload_id {
-            Some(id) => self.commit_deposit_upload(actor, id, lang).await,
-            None if report.error_count > 0 => Err(AppError::DepositHasErrors(Box::new(report))),
-            None => Ok(report),
+        if checked.report.error_count > 0 {
+            return Err(AppError::DepositHasErrors(Box::new(checked.report)));
         }
+        if checked.report.rows == 0 {
+            return Ok(checked.report);
+        }
+        let upload = self
+            .keep_deposit_upload(actor, bytes, &checked.report)
+            .await?;
+        self.finish_deposit(actor, checked, &upload).await
     }
 }
 

@@ -194,6 +194,19 @@ pub(super) fn timing(rows: usize, elapsed: Duration) -> String {
     format!("{secs:>8.3} s  {rate:>10.0} rows/s")
 }
 
+/// The CPU time this process has used so far, all threads, user and system, in seconds (from
+/// `/proc/self/stat`, in the kernel's 1/100 s ticks). On a busy machine it says more than the
+/// wall clock about what a step costs. Linux only.
+pub(super) fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some((user + system) as f64 / 100.0)
+}
+
 pub(super) fn mib(bytes: f64) -> f64 {
     bytes / (1024.0 * 1024.0)
 }
@@ -223,6 +236,19 @@ pub(super) fn peak_rss_kib() -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reads_the_cpu_time() {
+        if std::path::Path::new("/proc/self/stat").exists() {
+            let spent = super::cpu_seconds().unwrap();
+            let mut x = 0u64;
+            for i in 0..50_000_000u64 {
+                x = x.wrapping_mul(31).wrapping_add(i);
+            }
+            assert!(x != 1);
+            assert!(super::cpu_seconds().unwrap() >= spent);
+        }
+    }
+
     #[test]
     fn reads_the_peak_rss() {
         if std::path::Path::new("/proc/self/status").exists() {

@@ -21,7 +21,8 @@ use lifelong_core::Lang;
 use lifelong_store::{ArchiveFilter, Cursor};
 
 use super::bench::{
-    bench_config, bench_institution, clock_seed, mib, peak_rss_kib, reset_peak_rss, timing,
+    bench_config, bench_institution, clock_seed, cpu_seconds, mib, peak_rss_kib, reset_peak_rss,
+    timing,
 };
 use crate::app_error;
 use crate::cli::{DepositBenchArgs, FileFormat};
@@ -147,55 +148,78 @@ pub async fn deposit(args: &DepositBenchArgs, env: &Env) -> anyhow::Result<()> {
     let format = args.target.format;
     let ids: Vec<String> = people.iter().map(|p| p.id_number.clone()).collect();
     drop(people);
-    let mut totals = (Duration::ZERO, Duration::ZERO, 0usize);
+    let mut totals = Totals::default();
     for batch in 0..args.batches {
         let (name, bytes) = deposit_file(&ids, args.rows, batch, format)?;
         if batch == 0 {
             println!("  file    {:.1} MiB ({})", mib(bytes.len() as f64), name);
         }
         let since_start = !reset_peak_rss();
-        let started = Instant::now();
-        let report = platform
-            .app
-            .check_deposit_upload(&operator, &name, &bytes, Lang::En)
-            .await
-            .map_err(app_error)
-            .context("the dry run failed")?;
-        let checked = started.elapsed();
-        let Some(upload) = report.upload_id.clone() else {
-            bail!(
-                "the generated file has {} row errors (first: {:?})",
-                report.error_count,
-                report.errors.first().map(|e| &e.message)
-            );
+        let (report, done) = if args.direct {
+            let step = Step::start();
+            let done = platform
+                .app
+                .deposit_outcomes_from_file(&operator, &name, &bytes, Lang::En)
+                .await
+                .map_err(app_error)
+                .context("the deposit failed")?;
+            totals.commit.add(step);
+            (done.clone(), done)
+        } else {
+            let step = Step::start();
+            let report = platform
+                .app
+                .check_deposit_upload(&operator, &name, &bytes, Lang::En)
+                .await
+                .map_err(app_error)
+                .context("the dry run failed")?;
+            totals.check.add(step);
+            let Some(upload) = report.upload_id.clone() else {
+                bail!(
+                    "the generated file has {} row errors (first: {:?})",
+                    report.error_count,
+                    report.errors.first().map(|e| &e.message)
+                );
+            };
+            drop(bytes);
+            let step = Step::start();
+            let done = platform
+                .app
+                .commit_deposit_upload(&operator, &upload, Lang::En)
+                .await
+                .map_err(app_error)
+                .context("the confirmation failed")?;
+            totals.commit.add(step);
+            (report, done)
         };
-        drop(bytes);
-        let started = Instant::now();
-        let done = platform
-            .app
-            .commit_deposit_upload(&operator, &upload, Lang::En)
-            .await
-            .map_err(app_error)
-            .context("the confirmation failed")?;
-        let committed = started.elapsed();
         let peak = peak_rss_kib();
-        totals = (
-            totals.0 + checked,
-            totals.1 + committed,
-            totals.2 + report.rows,
-        );
+        totals.rows += report.rows;
         if args.batches > 1 {
             println!(
-                "  batch {:>3}: check {}  commit {}",
+                "  batch {:>3}: {} rows, {} so far",
                 batch + 1,
-                timing(report.rows, checked),
-                timing(report.rows, committed)
+                report.rows,
+                totals.commit.show(totals.rows)
             );
         }
         if batch + 1 == args.batches {
-            println!("  check   {}", timing(totals.2, totals.0));
-            println!("  commit  {}", timing(totals.2, totals.1));
-            println!("  total   {}", timing(totals.2, totals.0 + totals.1));
+            if !args.direct {
+                println!("  check   {}", totals.check.show(totals.rows));
+                println!("  confirm {}", totals.commit.show(totals.rows));
+            }
+            let all = Timed {
+                wall: totals.check.wall + totals.commit.wall,
+                cpu: totals.check.cpu + totals.commit.cpu,
+            };
+            println!(
+                "  total   {}  ({})",
+                all.show(totals.rows),
+                if args.direct {
+                    "one call, checked once"
+                } else {
+                    "dry run, then confirmation"
+                }
+            );
             if let Some(o) = done.outcome {
                 println!(
                     "  last batch: deposited {} (counted at once {}), recognised {}",
@@ -332,6 +356,47 @@ fn deposit_file(
             Ok((format!("bench-{batch}.xlsx"), table_xlsx(&table)?))
         }
     }
+}
+
+/// Wall-clock and CPU time spent on a step, summed over batches.
+#[derive(Debug, Default, Clone, Copy)]
+struct Timed {
+    wall: Duration,
+    cpu: f64,
+}
+
+impl Timed {
+    fn add(&mut self, step: Step) {
+        self.wall += step.started.elapsed();
+        self.cpu += cpu_seconds().unwrap_or(0.0) - step.cpu;
+    }
+
+    fn show(&self, rows: usize) -> String {
+        format!("{}  cpu {:>7.2} s", timing(rows, self.wall), self.cpu)
+    }
+}
+
+/// A step being timed.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    started: Instant,
+    cpu: f64,
+}
+
+impl Step {
+    fn start() -> Step {
+        Step {
+            started: Instant::now(),
+            cpu: cpu_seconds().unwrap_or(0.0),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Totals {
+    check: Timed,
+    commit: Timed,
+    rows: usize,
 }
 
 /// Up to `n` learners' accounts, spread over the whole population.

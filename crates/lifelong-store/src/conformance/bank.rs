@@ -246,6 +246,72 @@ pub async fn deposits_count_once_per_external_id(store: &dyn Store) {
     assert!(store.verify_archive().await.unwrap().broken.is_empty());
 }
 
+pub async fn batched_deposits_commit_at_the_end_or_not_at_all(store: &dyn Store) {
+    use crate::DepositBatch;
+    let inst = institution(store, 73).await;
+    let a = learner(store, "batch-a").await;
+    let b = learner(store, "batch-b").await;
+
+    // A sender that goes away without `End`: nothing is written.
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tx.send(DepositBatch::Rows(vec![deposit(&a, &inst.id, "B-1", true)]))
+        .await
+        .unwrap();
+    drop(tx);
+    let abandoned = store
+        .deposit_outcome_batches(rx, None, audit("outcome.deposit"))
+        .await;
+    assert!(
+        matches!(abandoned, Err(StoreError::Conflict("deposit_abandoned"))),
+        "{abandoned:?}"
+    );
+    assert!(store
+        .outcome_by_external_id(&inst.id, "B-1")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store.archive_all(&a).await.unwrap().is_empty());
+
+    // Batches fed while the store writes, one transaction, repeats across batches left alone.
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    let feeder = {
+        let (a, b, inst) = (a.clone(), b.clone(), inst.id.clone());
+        tokio::spawn(async move {
+            for n in 0..5 {
+                let rows = vec![
+                    deposit(&a, &inst, &format!("B-{n}"), true),
+                    deposit(&b, &inst, &format!("C-{n}"), true),
+                    deposit(&b, &inst, "C-0", true),
+                ];
+                tx.send(DepositBatch::Rows(rows)).await.unwrap();
+            }
+            tx.send(DepositBatch::End).await.unwrap();
+        })
+    };
+    let counts = store
+        .deposit_outcome_batches(rx, None, audit("outcome.deposit"))
+        .await
+        .unwrap();
+    feeder.await.unwrap();
+    assert_eq!(
+        counts,
+        DepositCounts {
+            created: 10,
+            accepted: 10,
+            unchanged: 5
+        }
+    );
+    let chain = store.archive_all(&a).await.unwrap();
+    assert_eq!(chain.len(), 5);
+    assert_eq!(
+        chain.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4, 5],
+        "one chain, in the order fed"
+    );
+    assert_eq!(store.archive_all(&b).await.unwrap().len(), 5);
+    assert!(store.verify_archive().await.unwrap().broken.is_empty());
+}
+
 pub async fn concurrent_review_decisions_have_one_winner(store: &dyn Store) {
     let inst = institution(store, 72).await;
     let a = learner(store, "rev-a").await;
@@ -436,37 +502,36 @@ pub async fn concurrent_appends_never_fork_a_chain(store: &dyn Store) {
         )
         .await
         .unwrap();
-    let (x, y) = tokio::join!(
+    // Eight writers race for one chain. Where they run side by side (PostgreSQL), the losers
+    // of each round are run again on the new head: every append lands, none forks the chain.
+    let appends = (0..8).map(|n| {
         store.append_entries(
             &a,
             vec![
-                entry(EntryKind::Activity, "{\"x\":1}", 2025),
-                entry(EntryKind::Activity, "{\"x\":2}", 2025)
+                entry(EntryKind::Activity, &format!("{{\"w\":{n},\"i\":1}}"), 2025),
+                entry(EntryKind::Activity, &format!("{{\"w\":{n},\"i\":2}}"), 2025),
             ],
-            audit("archive.append")
-        ),
-        store.append_entries(
-            &a,
-            vec![
-                entry(EntryKind::Activity, "{\"y\":1}", 2025),
-                entry(EntryKind::Activity, "{\"y\":2}", 2025)
-            ],
-            audit("archive.append")
-        ),
-    );
-    for r in [&x, &y] {
-        assert!(
-            matches!(r, Ok(_) | Err(StoreError::Conflict("archive_changed"))),
-            "{r:?}"
-        );
+            audit("archive.append"),
+        )
+    });
+    let results = futures_util::future::join_all(appends).await;
+    for r in &results {
+        assert!(r.is_ok(), "{r:?}");
     }
-    let written = 1 + 2 * [&x, &y].iter().filter(|r| r.is_ok()).count();
     let all = store.archive_all(&a).await.unwrap();
-    assert_eq!(all.len(), written, "a refused append wrote nothing");
+    assert_eq!(all.len(), 17, "every append landed once");
     assert_eq!(
         all.iter().map(|e| e.seq).collect::<Vec<_>>(),
-        (1..=written as u64).collect::<Vec<_>>()
+        (1..=17).collect::<Vec<u64>>()
     );
+    // Each writer's two entries stay together, in order.
+    for pair in all[1..].chunks(2) {
+        assert!(pair[0].body.ends_with("\"i\":1}") && pair[1].body.ends_with("\"i\":2}"));
+        assert_eq!(
+            pair[0].body.replace(":1}", ""),
+            pair[1].body.replace(":2}", "")
+        );
+    }
     let report = store.verify_archive().await.unwrap();
     assert!(report.broken.is_empty(), "{:?}", report.broken);
 }
