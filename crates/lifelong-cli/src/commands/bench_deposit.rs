@@ -127,23 +127,30 @@ pub async fn deposit(args: &DepositBenchArgs, env: &Env) -> anyhow::Result<()> {
             .map_err(app_error)
             .context("could not open the learners")?;
     }
-    let demo = Catalog::demo().context("the demo catalog")?;
-    let catalog = Catalog {
-        units: demo.units,
-        standards: demo.standards,
-        ..Catalog::default()
-    };
+    // The demo catalog, its programmes owned by the benchmark's institution, so that its
+    // learners are a cohort to audit.
+    let mut catalog = Catalog::demo().context("the demo catalog")?;
+    for p in &mut catalog.programmes {
+        p.institution = institution.credit_code.as_str().to_owned();
+    }
     platform
         .app
         .import_catalog_data(&Actor::system_as(Role::Reviewer), &catalog)
         .await
         .map_err(app_error)?;
     println!(
-        "  setup   {:.1} s (learners opened, {} units and {} standards imported)",
+        "  setup   {:.1} s (learners opened, {} units, {} standards and {} programmes imported)",
         started.elapsed().as_secs_f64(),
         catalog.units.len(),
-        catalog.standards.len()
+        catalog.standards.len(),
+        catalog.programmes.len()
     );
+    let programme = catalog
+        .programmes
+        .first()
+        .map(|p| p.code.clone())
+        .context("the demo catalog has no programme")?;
+    drop(catalog);
 
     let format = args.target.format;
     let ids: Vec<String> = people.iter().map(|p| p.id_number.clone()).collect();
@@ -296,6 +303,21 @@ pub async fn deposit(args: &DepositBenchArgs, env: &Env) -> anyhow::Result<()> {
     if !verified.broken.is_empty() {
         bail!("{} chains are broken", verified.broken.len());
     }
+
+    // The institution audits its whole cohort against one of its programmes.
+    let step = Step::start();
+    let cohort = platform
+        .app
+        .cohort_audit(&operator, &programme)
+        .await
+        .map_err(app_error)?;
+    let mut took = Timed::default();
+    took.add(step);
+    println!(
+        "  cohort audit of {} learners against {programme}: {}",
+        cohort.rows.len(),
+        took.show(cohort.rows.len()).replace("rows/s", "learners/s")
+    );
     platform.close().await;
     Ok(())
 }
