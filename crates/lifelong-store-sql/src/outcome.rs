@@ -2,7 +2,7 @@
 //! recognitions recorded when an outcome counts. An outcome that counts is appended to its
 //! learner's archive in the same transaction.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
@@ -94,14 +94,21 @@ async fn load_outcome(conn: &mut AnyConnection, id: &OutcomeId) -> StoreResult<S
 
 const OUTCOME_PARAMS: usize = 17;
 
-async fn insert_outcomes(conn: &mut AnyConnection, outcomes: &[&NewOutcome]) -> StoreResult<()> {
+/// Inserts outcomes; one whose (institution, external id) is already stored is skipped. Returns
+/// the ids inserted: the check and the insert are one statement, so a concurrent deposit of the
+/// same record cannot slip between them.
+async fn insert_outcomes(
+    conn: &mut AnyConnection,
+    outcomes: &[&NewOutcome],
+) -> StoreResult<HashSet<String>> {
+    let mut inserted = HashSet::with_capacity(outcomes.len());
     let now = ts(OffsetDateTime::now_utc());
     let batch = Batch::of(conn);
     for chunk in outcomes.chunks(batch.rows(OUTCOME_PARAMS)) {
         let sql = format!(
             "INSERT INTO outcomes (id, account_id, institution_id, external_id, origin, status, kind, \
              category, title, completed_on, credits, hours, body, submitted_at, due_on, decided_at, \
-             entry_id) VALUES {}",
+             entry_id) VALUES {} ON CONFLICT (institution_id, external_id) DO NOTHING RETURNING id",
             batch.values(chunk.len(), OUTCOME_PARAMS)
         );
         let mut q = sqlx::query(&sql);
@@ -129,11 +136,15 @@ async fn insert_outcomes(conn: &mut AnyConnection, outcomes: &[&NewOutcome]) -> 
                 .bind(counts.then(|| now.clone()))
                 .bind(o.entry.as_ref().map(|e| e.id.as_str().to_owned()));
         }
-        q.execute(&mut *conn)
+        let rows = q
+            .fetch_all(&mut *conn)
             .await
             .map_err(conflict_on_unique("outcome_exists"))?;
+        for row in rows {
+            inserted.insert(row.text("id")?);
+        }
     }
-    Ok(())
+    Ok(inserted)
 }
 
 const RECOGNITION_PARAMS: usize = 15;
@@ -311,21 +322,7 @@ impl Deposit {
     /// Records one batch. Repeats of an (institution, external id), stored before, earlier in
     /// this deposit or within the batch, are left alone.
     async fn add(&mut self, conn: &mut AnyConnection, outcomes: &[NewOutcome]) -> StoreResult<()> {
-        let mut by_institution: HashMap<&str, Vec<&str>> = HashMap::new();
-        for o in outcomes {
-            if let (Some(i), Some(e)) = (&o.institution_id, &o.external_id) {
-                by_institution
-                    .entry(i.as_str())
-                    .or_default()
-                    .push(e.as_str());
-            }
-        }
-        for (institution, ids) in &by_institution {
-            for e in existing_external_ids(conn, institution, ids).await? {
-                self.taken.insert(((*institution).to_owned(), e));
-            }
-        }
-        let mut fresh: Vec<&NewOutcome> = Vec::with_capacity(outcomes.len());
+        let mut candidates: Vec<&NewOutcome> = Vec::with_capacity(outcomes.len());
         for o in outcomes {
             if let (Some(i), Some(e)) = (&o.institution_id, &o.external_id) {
                 if !self.taken.insert((i.as_str().to_owned(), e.clone())) {
@@ -333,9 +330,16 @@ impl Deposit {
                     continue;
                 }
             }
-            fresh.push(o);
+            candidates.push(o);
         }
-        insert_outcomes(conn, &fresh).await?;
+        // Those stored before are skipped by the insert itself.
+        let inserted = insert_outcomes(conn, &candidates).await?;
+        let asked = candidates.len();
+        let fresh: Vec<&NewOutcome> = candidates
+            .into_iter()
+            .filter(|o| inserted.contains(o.id.as_str()))
+            .collect();
+        self.counts.unchanged += u32::try_from(asked - fresh.len()).unwrap_or(u32::MAX);
         let mut entries: Vec<(&AccountId, &NewEntry)> = Vec::new();
         let mut recognitions = Vec::new();
         for o in &fresh {

@@ -137,7 +137,7 @@ struct ValidRow {
 
 /// Rows built into records and handed to the store at a time: the next batch is built while the
 /// store writes this one, and at most a few batches are held at once.
-const DEPOSIT_BATCH_ROWS: usize = 2_000;
+const DEPOSIT_BATCH_ROWS: usize = 10_000;
 
 fn row_error(row: usize, column: &str, code: &str, message: String) -> RowError {
     RowError {
