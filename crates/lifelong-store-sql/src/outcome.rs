@@ -462,16 +462,27 @@ impl OutcomeStore for SqlStore {
         &self,
         institution: &InstitutionId,
     ) -> StoreResult<Vec<(AccountId, lifelong_core::outcome::Outcome)>> {
-        let mut rows = sqlx::query_as::<_, (String, String)>(
-            "SELECT account_id, body FROM outcomes WHERE institution_id = $1 AND status = 'accepted'",
-        )
-        .bind(institution.as_str())
-        .fetch(&self.read);
+        // One row per learner, the bodies joined into a JSON array by the database: a cohort's
+        // million outcomes cross the driver as a hundred thousand rows.
+        let mut conn = self.read.acquire().await.map_err(backend)?;
+        let aggregate = if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+            "group_concat(body, ',')"
+        } else {
+            "string_agg(body, ',')"
+        };
+        let sql = format!(
+            "SELECT account_id, '[' || {aggregate} || ']' FROM outcomes \
+             WHERE institution_id = $1 AND status = 'accepted' GROUP BY account_id"
+        );
+        let mut rows = sqlx::query_as::<_, (String, String)>(&sql)
+            .bind(institution.as_str())
+            .fetch(&mut *conn);
         let mut out = Vec::new();
-        while let Some((account, body)) = rows.try_next().await.map_err(backend)? {
-            let outcome =
-                serde_json::from_str(&body).map_err(|e| StoreError::corrupt("body", e))?;
-            out.push((AccountId::from_db(account), outcome));
+        while let Some((account, bodies)) = rows.try_next().await.map_err(backend)? {
+            let outcomes: Vec<lifelong_core::outcome::Outcome> =
+                serde_json::from_str(&bodies).map_err(|e| StoreError::corrupt("body", e))?;
+            let account = AccountId::from_db(account);
+            out.extend(outcomes.into_iter().map(|o| (account.clone(), o)));
         }
         Ok(out)
     }

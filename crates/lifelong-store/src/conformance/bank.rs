@@ -223,6 +223,21 @@ pub async fn deposits_count_once_per_external_id(store: &dyn Store) {
         .unwrap();
     assert_eq!(stored.status, OutcomeStatus::Pending);
     assert_eq!(stored.outcome.title, "R-2");
+    // The institution's accepted deposits, learner by learner (the cohort audit's read).
+    let mut accepted: Vec<(String, String)> = store
+        .accepted_deposits_of(&inst.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(account, o)| (account.to_string(), o.title))
+        .collect();
+    accepted.sort();
+    let mut expected = vec![
+        (a.to_string(), "R-1".to_owned()),
+        (b.to_string(), "R-3".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(accepted, expected, "pending R-2 is not among them");
     // A big batch of ids (read by a range scan) and a small one (IN lists) agree.
     let filler: Vec<String> = (0..2500).map(|n| format!("R-{n:04}")).collect();
     let mut asked: Vec<&str> = filler.iter().map(String::as_str).collect();
