@@ -166,6 +166,7 @@ impl SqlStore {
             read,
             write,
             backend,
+            xapi: Default::default(),
         })
     }
 }

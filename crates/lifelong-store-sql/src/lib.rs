@@ -26,6 +26,7 @@ mod outcome;
 pub mod testing;
 mod upload;
 mod user;
+mod xapi;
 
 pub use connect::{Backend, ConnectOptions, Synchronous};
 
@@ -39,6 +40,8 @@ pub struct SqlStore {
     read: AnyPool,
     write: AnyPool,
     backend: Backend,
+    /// The statement writer of the learning record store, started on first use.
+    xapi: std::sync::Arc<tokio::sync::OnceCell<tokio::sync::mpsc::Sender<xapi::WriterRequest>>>,
 }
 
 impl std::fmt::Debug for SqlStore {

@@ -21,9 +21,11 @@ use crate::*;
 mod bank;
 mod conversion;
 mod framework;
+mod xapi;
 pub use bank::*;
 pub use conversion::*;
 pub use framework::*;
+pub use xapi::*;
 
 /// Expands every conformance case into a `#[tokio::test]` that calls `$make().await` for a
 /// fresh store (`Option<impl Deref<Target = dyn Store>>`; `None` skips, e.g. when no
@@ -53,7 +55,13 @@ macro_rules! conformance_suite {
             published_versions_are_immutable_and_superseded,
             r12_level_mappings_are_stored_and_replaced,
             r21_an_outcome_or_a_course_is_exempted_once_per_programme,
-            concurrent_conversion_decisions_have_one_winner
+            concurrent_conversion_decisions_have_one_winner,
+            xapi_credentials_are_per_institution_and_revocable,
+            xapi_jobs_are_all_or_nothing_and_ids_are_immutable,
+            xapi_voiding_and_references,
+            xapi_pages_are_stable,
+            xapi_documents_compare_and_set,
+            xapi_refusals_are_kept_newest_first
         );
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {

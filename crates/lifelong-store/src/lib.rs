@@ -13,6 +13,7 @@ mod ids;
 mod page;
 mod records;
 mod traits;
+mod xapi;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -27,6 +28,7 @@ pub use ids::{
 pub use page::{Cursor, Page};
 pub use records::*;
 pub use traits::*;
+pub use xapi::*;
 
 /// The result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -237,6 +237,7 @@ pub trait Store:
     + crate::bank::ArchiveStore
     + crate::bank::OutcomeStore
     + crate::conversion::ConversionStore
+    + crate::xapi::XapiStore
     + Send
     + Sync
 {

@@ -1,0 +1,572 @@
+//! The statement writer: one task owns the writing of statements and commits the jobs waiting
+//! for it in one transaction (group commit), so concurrent clients share one fsync. Inside the
+//! transaction each job is checked (ids already used), ordered (`seq`, `stored`), voided and
+//! linked (StatementRef inheritance) on its own: a job that conflicts writes nothing and does not
+//! hold back the others.
+
+use std::collections::{HashMap, HashSet};
+
+use lifelong_store::{
+    AccountId, JobOutcome, NewEntry, NewStatement, StatementJob, StoreError, StoreResult,
+};
+use sqlx::{AnyConnection, Row};
+use time::OffsetDateTime;
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+use crate::archive::{append_entries_in, retry_when_chains_move};
+use crate::codec::{backend, ts, Batch};
+
+/// Most statements taken into one transaction.
+const GROUP_STATEMENTS: usize = 4_000;
+
+/// A job and where to send its answer.
+pub(crate) struct Request {
+    pub job: StatementJob,
+    pub reply: oneshot::Sender<StoreResult<JobOutcome>>,
+}
+
+/// Starts the writer on `pool`; it ends when every sender is gone.
+pub(crate) fn spawn(pool: sqlx::AnyPool, postgres: bool) -> mpsc::Sender<Request> {
+    let (tx, mut rx) = mpsc::channel::<Request>(1_024);
+    tokio::spawn(async move {
+        while let Some(first) = rx.recv().await {
+            let mut group = vec![first];
+            let mut size = group[0].job.statements.len();
+            while size < GROUP_STATEMENTS {
+                match rx.try_recv() {
+                    Ok(next) => {
+                        size += next.job.statements.len();
+                        group.push(next);
+                    }
+                    Err(_) => break,
+                }
+            }
+            let jobs: Vec<&StatementJob> = group.iter().map(|r| &r.job).collect();
+            let answers = retry_when_chains_move!({ write_group(&pool, &jobs, postgres).await });
+            match answers {
+                Ok(answers) => {
+                    for (request, answer) in group.into_iter().zip(answers) {
+                        let _ = request.reply.send(Ok(answer));
+                    }
+                }
+                Err(e) => {
+                    let text = e.to_string();
+                    tracing::error!(error = %text, "xAPI statement group failed");
+                    for request in group {
+                        let _ = request.reply.send(Err(StoreError::Backend(text.clone())));
+                    }
+                }
+            }
+        }
+    });
+    tx
+}
+
+fn now_micros() -> i64 {
+    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000) as i64
+}
+
+fn time_of(micros: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// Filter keys as stored: 8 bytes each, big-endian.
+pub(crate) fn keys_to_bytes(keys: &[i64]) -> Vec<u8> {
+    keys.iter().flat_map(|k| k.to_be_bytes()).collect()
+}
+
+pub(crate) fn keys_from_bytes(bytes: &[u8]) -> Vec<i64> {
+    bytes
+        .chunks_exact(8)
+        .map(|c| i64::from_be_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+        .collect()
+}
+
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Where the group's numbering starts: the last `seq` and `stored` committed.
+struct Clock {
+    seq: i64,
+    stored: i64,
+}
+
+impl Clock {
+    fn next(&mut self) -> (i64, i64) {
+        self.seq += 1;
+        self.stored = now_micros().max(self.stored + 1);
+        (self.seq, self.stored)
+    }
+}
+
+async fn write_group(
+    pool: &sqlx::AnyPool,
+    jobs: &[&StatementJob],
+    postgres: bool,
+) -> StoreResult<Vec<JobOutcome>> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    if postgres {
+        // One statement writer at a time across processes, so `seq` follows commit order.
+        sqlx::query("SELECT pg_advisory_xact_lock(7239001)")
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+    }
+    let row = sqlx::query(
+        "SELECT COALESCE(MAX(seq), 0) AS seq, COALESCE(MAX(stored), 0) AS stored FROM xapi_statements",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(backend)?;
+    let mut clock = Clock {
+        seq: row.try_get::<i64, _>("seq").map_err(backend)?,
+        stored: row.try_get::<i64, _>("stored").map_err(backend)?,
+    };
+    let mut answers = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        answers.push(write_job(&mut tx, job, &mut clock).await?);
+    }
+    tx.commit().await.map_err(backend)?;
+    Ok(answers)
+}
+
+/// A statement of the job about to be inserted.
+struct Pending<'a> {
+    statement: &'a NewStatement,
+    seq: i64,
+    stored: i64,
+    keys: Vec<i64>,
+    voided: bool,
+}
+
+async fn write_job(
+    conn: &mut AnyConnection,
+    job: &StatementJob,
+    clock: &mut Clock,
+) -> StoreResult<JobOutcome> {
+    // 1. Ids already used: the same statement again is left alone, a different one conflicts.
+    let existing = existing_comparisons(conn, job).await?;
+    let mut new = Vec::with_capacity(job.statements.len());
+    let mut seen = HashSet::new();
+    for s in &job.statements {
+        match existing.get(&s.id) {
+            Some(c) if c.as_slice() == s.comparison => new.push(false),
+            Some(_) => return Ok(JobOutcome::Conflict(s.id)),
+            None => new.push(seen.insert(s.id)),
+        }
+    }
+    let mut pending: Vec<Pending> = Vec::new();
+    for (s, is_new) in job.statements.iter().zip(&new) {
+        if *is_new {
+            let (seq, stored) = clock.next();
+            pending.push(Pending {
+                statement: s,
+                seq,
+                stored,
+                keys: s.keys.clone(),
+                voided: false,
+            });
+        }
+    }
+    if pending.is_empty() {
+        return Ok(JobOutcome::Stored {
+            new,
+            stored: time_of(clock.stored),
+        });
+    }
+    let first_stored = pending[0].stored;
+
+    // 2. Targets already stored: their keys are inherited; voiding ones are voided.
+    let targets: Vec<String> = pending
+        .iter()
+        .filter_map(|p| p.statement.target)
+        .map(|t| t.to_string())
+        .collect();
+    let stored_targets = statements_by_id(conn, job.tenant, &targets).await?;
+    // 3. Stored statements that refer to the new ones (voiding or inheriting).
+    let new_ids: Vec<String> = pending.iter().map(|p| p.statement.id.to_string()).collect();
+    let referrers = referrers_of(conn, job.tenant, &new_ids).await?;
+
+    let index: HashMap<Uuid, usize> = pending
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.statement.id, i))
+        .collect();
+    // Inherit from stored targets, then within the job until nothing changes (any order of
+    // references inside one request).
+    for p in pending.iter_mut() {
+        if let Some(t) = p.statement.target {
+            if let Some(target) = stored_targets.get(&t) {
+                merge_keys(&mut p.keys, &target.keys);
+            }
+        }
+    }
+    loop {
+        let mut changed = false;
+        for i in 0..pending.len() {
+            let Some(t) = pending[i].statement.target else {
+                continue;
+            };
+            let Some(&j) = index.get(&t) else { continue };
+            if i == j {
+                continue;
+            }
+            let from = pending[j].keys.clone();
+            changed |= merge_keys(&mut pending[i].keys, &from);
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Voiding: a statement is voided by a voiding statement aimed at it, unless it voids too.
+    let mut void_stored: Vec<String> = Vec::new();
+    for i in 0..pending.len() {
+        let Some(t) = pending[i].statement.voids else {
+            continue;
+        };
+        if let Some(&j) = index.get(&t) {
+            if pending[j].statement.voids.is_none() {
+                pending[j].voided = true;
+            }
+        } else if let Some(target) = stored_targets.get(&t) {
+            if !target.voiding {
+                void_stored.push(t.to_string());
+            }
+        }
+    }
+    for r in &referrers {
+        if r.voiding {
+            if let Some(&j) = index.get(&r.target) {
+                if pending[j].statement.voids.is_none() {
+                    pending[j].voided = true;
+                }
+            }
+        }
+    }
+
+    // 4. Write the statements and their filter keys.
+    insert_statements(conn, job, &pending).await?;
+    let mut key_rows: Vec<(i64, i64)> = Vec::new();
+    for p in &pending {
+        key_rows.extend(p.keys.iter().map(|k| (*k, p.seq)));
+    }
+    // Stored referrers gain the new statements' keys, and so on up their own referrers.
+    let mut wave: Vec<(Referrer, Vec<i64>)> = referrers
+        .into_iter()
+        .filter_map(|r| {
+            let keys = pending[*index.get(&r.target)?].keys.clone();
+            Some((r, keys))
+        })
+        .collect();
+    let mut rounds = 0;
+    while !wave.is_empty() && rounds < 32 {
+        rounds += 1;
+        let mut next_ids = Vec::new();
+        let mut gained: HashMap<String, Vec<i64>> = HashMap::new();
+        for (r, keys) in wave.drain(..) {
+            let mut all = r.keys.clone();
+            if merge_keys(&mut all, &keys) {
+                key_rows.extend(all.iter().map(|k| (*k, r.seq)));
+                sqlx::query("UPDATE xapi_statements SET keys = $1 WHERE seq = $2")
+                    .bind(keys_to_bytes(&all))
+                    .bind(r.seq)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                next_ids.push(r.id.clone());
+                gained.insert(r.id.clone(), all);
+            }
+        }
+        if next_ids.is_empty() {
+            break;
+        }
+        for up in referrers_of(conn, job.tenant, &next_ids).await? {
+            if let Some(keys) = gained.get(&up.target.to_string()) {
+                let keys = keys.clone();
+                wave.push((up, keys));
+            }
+        }
+    }
+    insert_keys(conn, job.tenant, &key_rows).await?;
+    if !void_stored.is_empty() {
+        let sql = format!(
+            "UPDATE xapi_statements SET voided = 1 WHERE tenant = $1 AND voids IS NULL AND id IN ({})",
+            placeholders(2, void_stored.len())
+        );
+        let mut q = sqlx::query(&sql).bind(job.tenant);
+        for id in &void_stored {
+            q = q.bind(id.as_str());
+        }
+        q.execute(&mut *conn).await.map_err(backend)?;
+    }
+
+    // 5. Activities' definitions, attachments, the credential's count, archive entries.
+    for p in &pending {
+        for (iri, definition) in &p.statement.definitions {
+            sqlx::query(
+                "INSERT INTO xapi_activities (tenant, iri, definition) VALUES ($1, $2, $3) \
+                 ON CONFLICT (tenant, iri) DO UPDATE SET definition = excluded.definition",
+            )
+            .bind(job.tenant)
+            .bind(iri.as_str())
+            .bind(definition.as_str())
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+        }
+    }
+    for a in &job.attachments {
+        sqlx::query(
+            "INSERT INTO xapi_attachments (sha2, content_type, length, content) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (sha2) DO NOTHING",
+        )
+        .bind(a.sha2.as_str())
+        .bind(a.content_type.as_str())
+        .bind(a.content.len() as i64)
+        .bind(a.content.clone())
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    }
+    sqlx::query(
+        "UPDATE xapi_credentials SET statements = statements + $1, last_used_at = $2 WHERE id = $3",
+    )
+    .bind(pending.len() as i64)
+    .bind(ts(time_of(first_stored)))
+    .bind(job.credential.to_string())
+    .execute(&mut *conn)
+    .await
+    .map_err(backend)?;
+    let entries: Vec<(&AccountId, &NewEntry)> = pending
+        .iter()
+        .filter(|p| !p.voided)
+        .flat_map(|p| p.statement.entries.iter().map(|(a, e)| (a, e)))
+        .collect();
+    append_entries_in(conn, &entries).await?;
+    Ok(JobOutcome::Stored {
+        new,
+        stored: time_of(first_stored),
+    })
+}
+
+/// Adds `more` to `keys` (kept sorted, without repeats); whether anything was added.
+fn merge_keys(keys: &mut Vec<i64>, more: &[i64]) -> bool {
+    let before = keys.len();
+    keys.extend_from_slice(more);
+    keys.sort_unstable();
+    keys.dedup();
+    keys.len() != before
+}
+
+async fn existing_comparisons(
+    conn: &mut AnyConnection,
+    job: &StatementJob,
+) -> StoreResult<HashMap<Uuid, Vec<u8>>> {
+    let mut out = HashMap::new();
+    for chunk in job.statements.chunks(500) {
+        let sql = format!(
+            "SELECT id, comparison FROM xapi_statements WHERE tenant = $1 AND id IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query(&sql).bind(job.tenant);
+        for s in chunk {
+            q = q.bind(s.id.to_string());
+        }
+        for row in q.fetch_all(&mut *conn).await.map_err(backend)? {
+            let id: String = row.try_get("id").map_err(backend)?;
+            let comparison: Vec<u8> = row.try_get("comparison").map_err(backend)?;
+            if let Ok(id) = Uuid::parse_str(&id) {
+                out.insert(id, comparison);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A stored statement as a StatementRef target.
+struct Target {
+    keys: Vec<i64>,
+    voiding: bool,
+}
+
+async fn statements_by_id(
+    conn: &mut AnyConnection,
+    tenant: i64,
+    ids: &[String],
+) -> StoreResult<HashMap<Uuid, Target>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT id, keys, voids FROM xapi_statements WHERE tenant = $1 AND id IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query(&sql).bind(tenant);
+        for id in chunk {
+            q = q.bind(id.as_str());
+        }
+        for row in q.fetch_all(&mut *conn).await.map_err(backend)? {
+            let id: String = row.try_get("id").map_err(backend)?;
+            let keys: Vec<u8> = row.try_get("keys").map_err(backend)?;
+            let voids: Option<String> = row.try_get("voids").map_err(backend)?;
+            if let Ok(id) = Uuid::parse_str(&id) {
+                out.insert(
+                    id,
+                    Target {
+                        keys: keys_from_bytes(&keys),
+                        voiding: voids.is_some(),
+                    },
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A stored statement whose object is a StatementRef to one of the statements asked about.
+struct Referrer {
+    seq: i64,
+    id: String,
+    target: Uuid,
+    keys: Vec<i64>,
+    voiding: bool,
+}
+
+async fn referrers_of(
+    conn: &mut AnyConnection,
+    tenant: i64,
+    ids: &[String],
+) -> StoreResult<Vec<Referrer>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT seq, id, target, keys, voids FROM xapi_statements \
+             WHERE tenant = $1 AND target IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query(&sql).bind(tenant);
+        for id in chunk {
+            q = q.bind(id.as_str());
+        }
+        for row in q.fetch_all(&mut *conn).await.map_err(backend)? {
+            let target: String = row.try_get("target").map_err(backend)?;
+            let keys: Vec<u8> = row.try_get("keys").map_err(backend)?;
+            let voids: Option<String> = row.try_get("voids").map_err(backend)?;
+            let Ok(target) = Uuid::parse_str(&target) else {
+                continue;
+            };
+            out.push(Referrer {
+                seq: row.try_get("seq").map_err(backend)?,
+                id: row.try_get("id").map_err(backend)?,
+                target,
+                keys: keys_from_bytes(&keys),
+                voiding: voids.is_some(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+const STATEMENT_PARAMS: usize = 13;
+
+async fn insert_statements(
+    conn: &mut AnyConnection,
+    job: &StatementJob,
+    pending: &[Pending<'_>],
+) -> StoreResult<()> {
+    let batch = Batch::of(conn);
+    let credential = job.credential.to_string();
+    for chunk in pending.chunks(batch.rows(STATEMENT_PARAMS)) {
+        let sql = format!(
+            "INSERT INTO xapi_statements (seq, tenant, id, stored, voids, target, voided, comparison, \
+             keys, credential, account_id, entry_id, body) VALUES {}",
+            batch.values(chunk.len(), STATEMENT_PARAMS)
+        );
+        let mut q = sqlx::query(&sql);
+        for p in chunk {
+            let s = p.statement;
+            let entry = s.entries.first().filter(|_| !p.voided);
+            q = q
+                .bind(p.seq)
+                .bind(job.tenant)
+                .bind(s.id.to_string())
+                .bind(p.stored)
+                .bind(s.voids.map(|v| v.to_string()))
+                .bind(s.target.map(|v| v.to_string()))
+                .bind(i64::from(p.voided))
+                .bind(s.comparison.to_vec())
+                .bind(keys_to_bytes(&p.keys))
+                .bind(credential.clone())
+                .bind(entry.map(|(a, _)| a.as_str().to_owned()))
+                .bind(entry.map(|(_, e)| e.id.as_str().to_owned()))
+                .bind(stored_body(s, p.stored));
+        }
+        q.execute(&mut *conn).await.map_err(backend)?;
+    }
+    Ok(())
+}
+
+/// The statement's JSON with `stored` (and `timestamp` when it had none) added.
+fn stored_body(s: &NewStatement, stored: i64) -> String {
+    let at = ts(time_of(stored));
+    let mut body = String::with_capacity(s.head.len() + 80);
+    body.push_str(&s.head);
+    let empty = s.head.trim_end().ends_with('{');
+    if !empty {
+        body.push(',');
+    }
+    body.push_str("\"stored\":\"");
+    body.push_str(&at);
+    body.push('"');
+    if s.needs_timestamp {
+        body.push_str(",\"timestamp\":\"");
+        body.push_str(&at);
+        body.push('"');
+    }
+    body.push('}');
+    body
+}
+
+async fn insert_keys(
+    conn: &mut AnyConnection,
+    tenant: i64,
+    rows: &[(i64, i64)],
+) -> StoreResult<()> {
+    let batch = Batch::of(conn);
+    for chunk in rows.chunks(batch.rows(3)) {
+        let sql = format!(
+            "INSERT INTO xapi_filter_keys (tenant, key, seq) VALUES {} ON CONFLICT DO NOTHING",
+            batch.values(chunk.len(), 3)
+        );
+        let mut q = sqlx::query(&sql);
+        for (key, seq) in chunk {
+            q = q.bind(tenant).bind(*key).bind(*seq);
+        }
+        q.execute(&mut *conn).await.map_err(backend)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip_as_bytes() {
+        let keys = vec![i64::MIN, -1, 0, 42, i64::MAX];
+        assert_eq!(keys_from_bytes(&keys_to_bytes(&keys)), keys);
+    }
+
+    #[test]
+    fn merging_keys_reports_growth() {
+        let mut keys = vec![3, 1];
+        assert!(merge_keys(&mut keys, &[2, 3]));
+        assert_eq!(keys, vec![1, 2, 3]);
+        assert!(!merge_keys(&mut keys, &[1]));
+    }
+}
