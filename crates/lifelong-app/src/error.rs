@@ -85,6 +85,9 @@ pub enum AppError {
     /// An outcome-deposit file has row errors: nothing was written.
     #[error("the file has {} row errors", .0.error_count)]
     DepositHasErrors(Box<crate::bank::DepositReport>),
+    /// A learning record store request the xAPI specification refuses, with its status.
+    #[error("xapi: {0}")]
+    Xapi(Box<lifelong_xapi::XapiError>),
     /// Anything else: logged, never shown in detail.
     #[error("internal error: {0}")]
     Internal(String),
@@ -154,6 +157,8 @@ fn conflict_message(code: &str, lang: Lang) -> String {
         "archive_changed" => ("档案刚有新记录写入，请重试。", "The archive has just changed; please try again."),
         "recognition_exists" => ("该成果已认定。", "This outcome has already been recognised."),
         "backup_target_exists" => ("备份目标文件已存在。", "The backup target already exists."),
+        "already_revoked" => ("该凭据已撤销。", "This credential has already been revoked."),
+        "credential_key_taken" => ("凭据标识重复，请重试。", "The credential key is taken; please try again."),
         _ => (
             "操作与现有数据冲突。",
             "The request conflicts with existing data.",
@@ -176,6 +181,7 @@ impl Explain for AppError {
             AppError::AccountState(e) => e.code(),
             AppError::File(e) => e.code(),
             AppError::BulkHasErrors(_) | AppError::DepositHasErrors(_) => "file_has_row_errors",
+            AppError::Xapi(e) => e.code(),
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -207,6 +213,7 @@ impl Explain for AppError {
                 Lang::Zh => format!("文件中有 {} 处错误，未存入任何成果。请修改后重新上传。", report.error_count),
                 Lang::En => format!("The file has {} errors; no outcome was deposited. Correct it and upload again.", report.error_count),
             },
+            AppError::Xapi(e) => e.message(lang),
             AppError::Internal(_) => text("系统内部错误，请稍后再试。", "Something went wrong on our side. Please try again later."),
         }
     }

@@ -14,6 +14,7 @@ pub mod password;
 pub mod secret;
 mod settings;
 mod users;
+pub mod xapi;
 
 use std::sync::Arc;
 
@@ -37,6 +38,8 @@ pub struct App {
     pub settings: Arc<Settings>,
     /// The recognition standards and units, indexed once and shared until the catalog changes.
     standards: Arc<bank::standards_cache::StandardsCache>,
+    /// Checked xAPI client credentials, briefly trusted.
+    xapi_clients: Arc<xapi::ClientCache>,
 }
 
 /// What the key-check value holds.
@@ -50,6 +53,7 @@ impl App {
             vault,
             settings: Arc::new(settings),
             standards: Arc::default(),
+            xapi_clients: Arc::default(),
         }
     }
 

@@ -67,6 +67,8 @@ pub struct Settings {
     pub evidence_max_bytes: usize,
     /// Most evidence files on one application.
     pub evidence_max_files: usize,
+    /// The learning record store.
+    pub xapi: crate::xapi::XapiSettings,
 }
 
 impl Default for Settings {
@@ -86,6 +88,7 @@ impl Default for Settings {
             deposit_max_rows: 1_000_000,
             evidence_max_bytes: 10 * 1024 * 1024,
             evidence_max_files: 5,
+            xapi: crate::xapi::XapiSettings::default(),
         }
     }
 }

@@ -36,6 +36,9 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::File(_) | AppError::BulkHasErrors(_) | AppError::DepositHasErrors(_) => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
+        AppError::Xapi(e) => {
+            StatusCode::from_u16(e.status.code()).unwrap_or(StatusCode::BAD_REQUEST)
+        }
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

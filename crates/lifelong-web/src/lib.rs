@@ -15,6 +15,7 @@ mod middleware;
 mod ops;
 mod pages;
 mod state;
+mod xapi;
 
 pub use config::WebConfig;
 pub use state::AppState;
@@ -30,6 +31,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
     let routes = Router::new()
         .merge(pages::router())
         .nest("/api/v1", api::router(&state))
+        .nest("/xapi", xapi::router())
         .merge(ops::router())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -60,7 +60,13 @@ impl XapiError {
         en: impl Into<String>,
         zh: impl Into<String>,
     ) -> Self {
-        XapiError { status, code, path: path.into(), en: en.into(), zh: zh.into() }
+        XapiError {
+            status,
+            code,
+            path: path.into(),
+            en: en.into(),
+            zh: zh.into(),
+        }
     }
 
     /// A 400 for invalid data at `path`.
@@ -114,8 +120,14 @@ mod tests {
             .under("context")
             .under("statements[2]");
         assert_eq!(e.path, "statements[2].context.registration");
-        assert_eq!(e.message(Lang::En), "statements[2].context.registration: not a UUID");
-        assert_eq!(e.message(Lang::Zh), "statements[2].context.registration：不是 UUID");
+        assert_eq!(
+            e.message(Lang::En),
+            "statements[2].context.registration: not a UUID"
+        );
+        assert_eq!(
+            e.message(Lang::Zh),
+            "statements[2].context.registration：不是 UUID"
+        );
         assert_eq!(e.status.code(), 400);
     }
 }

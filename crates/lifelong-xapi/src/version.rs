@@ -107,11 +107,16 @@ mod tests {
 
     #[test]
     fn refused_headers() {
-        for bad in ["", "1", "0.9", "0.95", "1.1.0", "1.0.", "1.0.x", "3.0.0", "1.0.3.1", "2.0.01", "1.0-"] {
+        for bad in [
+            "", "1", "0.9", "0.95", "1.1.0", "1.0.", "1.0.x", "3.0.0", "1.0.3.1", "2.0.01", "1.0-",
+        ] {
             assert_eq!(Version::parse(bad), None, "{bad:?}");
         }
         let missing = Version::from_header(None).unwrap_err();
-        assert_eq!((missing.status, missing.code), (Status::BadRequest, "version_missing"));
+        assert_eq!(
+            (missing.status, missing.code),
+            (Status::BadRequest, "version_missing")
+        );
         let wrong = Version::from_header(Some("1.1.0")).unwrap_err();
         assert_eq!(wrong.code, "version_unsupported");
     }

@@ -144,7 +144,7 @@ impl EntryBody {
     }
 }
 
-fn canonical<T: Serialize>(body: &T) -> AppResult<String> {
+pub(crate) fn canonical<T: Serialize>(body: &T) -> AppResult<String> {
     serde_json::to_string(body).map_err(|e| AppError::Internal(e.to_string()))
 }
 

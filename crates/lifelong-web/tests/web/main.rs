@@ -15,3 +15,4 @@ mod pages;
 mod real_port;
 mod snapshots_test;
 mod support;
+mod xapi;
