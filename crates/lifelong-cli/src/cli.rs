@@ -193,6 +193,40 @@ pub enum BenchCommand {
     /// Time bulk outcome deposits (check and commit, with recognition and archive chains),
     /// then one learner's archive page (p50/p99) and the verification of every chain.
     Deposit(DepositBenchArgs),
+    /// Time the learning record store over HTTP: batch POSTs, single POSTs from concurrent
+    /// clients, and GET by agent over the statements loaded first.
+    Xapi(XapiBenchArgs),
+}
+
+/// The flags of `bench xapi`.
+#[derive(Debug, Clone, Args)]
+pub struct XapiBenchArgs {
+    /// Statements loaded before the timed steps (through the application, not over HTTP).
+    #[arg(long, default_value_t = 100_000)]
+    pub statements: usize,
+    /// Actors the statements are spread over [default: one per hundred statements].
+    #[arg(long)]
+    pub agents: Option<usize>,
+    /// Statements per batch POST.
+    #[arg(long, default_value_t = 100)]
+    pub batch: usize,
+    /// Batch POSTs to time.
+    #[arg(long, default_value_t = 200)]
+    pub batches: usize,
+    /// Single-statement POSTs to time.
+    #[arg(long, default_value_t = 5_000)]
+    pub singles: usize,
+    /// Concurrent clients for the POST steps.
+    #[arg(long, default_value_t = 8)]
+    pub clients: usize,
+    /// GET-by-agent queries to time.
+    #[arg(long, default_value_t = 2_000)]
+    pub gets: usize,
+    /// The `limit` of each GET by agent.
+    #[arg(long, default_value_t = 100)]
+    pub get_limit: usize,
+    #[command(flatten)]
+    pub target: BenchTarget,
 }
 
 /// The flags of `bench deposit`.

@@ -6,6 +6,7 @@ mod archive;
 mod backup;
 mod bench;
 mod bench_deposit;
+mod bench_xapi;
 mod config;
 mod demo;
 mod migrate;
@@ -40,6 +41,7 @@ async fn run_async(command: Command, env: &Env) -> anyhow::Result<()> {
         Command::Admin(AdminCommand::CreateUser(args)) => admin::create_user(&args, env).await,
         Command::Bench(BenchCommand::BulkOpen(args)) => bench::bulk_open(&args, env).await,
         Command::Bench(BenchCommand::Deposit(args)) => bench_deposit::deposit(&args, env).await,
+        Command::Bench(BenchCommand::Xapi(args)) => bench_xapi::xapi(&args, env).await,
         Command::Archive(ArchiveCommand::Verify(args)) => archive::verify(&args, env).await,
         Command::Bank(BankCommand::Import(args)) => archive::import_catalog(&args, env).await,
         Command::Config(ConfigCommand::PrintDefault) => config::print_default(),

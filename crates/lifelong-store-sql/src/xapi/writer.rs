@@ -118,15 +118,17 @@ async fn write_group(
             .await
             .map_err(backend)?;
     }
-    let row = sqlx::query(
-        "SELECT COALESCE(MAX(seq), 0) AS seq, COALESCE(MAX(stored), 0) AS stored FROM xapi_statements",
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(backend)?;
-    let mut clock = Clock {
-        seq: row.try_get::<i64, _>("seq").map_err(backend)?,
-        stored: row.try_get::<i64, _>("stored").map_err(backend)?,
+    // The newest statement: one step down the primary key (`stored` grows with `seq`).
+    let row = sqlx::query("SELECT seq, stored FROM xapi_statements ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend)?;
+    let mut clock = match row {
+        Some(row) => Clock {
+            seq: row.try_get::<i64, _>("seq").map_err(backend)?,
+            stored: row.try_get::<i64, _>("stored").map_err(backend)?,
+        },
+        None => Clock { seq: 0, stored: 0 },
     };
     let mut answers = Vec::with_capacity(jobs.len());
     for job in jobs {
@@ -306,21 +308,15 @@ async fn write_job(
         q.execute(&mut *conn).await.map_err(backend)?;
     }
 
-    // 5. Activities' definitions, attachments, the credential's count, archive entries.
+    // 5. Activities' definitions (the last one sent wins), attachments, the credential's
+    // count, archive entries.
+    let mut definitions: HashMap<&str, &str> = HashMap::new();
     for p in &pending {
         for (iri, definition) in &p.statement.definitions {
-            sqlx::query(
-                "INSERT INTO xapi_activities (tenant, iri, definition) VALUES ($1, $2, $3) \
-                 ON CONFLICT (tenant, iri) DO UPDATE SET definition = excluded.definition",
-            )
-            .bind(job.tenant)
-            .bind(iri.as_str())
-            .bind(definition.as_str())
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
+            definitions.insert(iri.as_str(), definition.as_str());
         }
     }
+    upsert_definitions(conn, job.tenant, &definitions.into_iter().collect::<Vec<_>>()).await?;
     for a in &job.attachments {
         sqlx::query(
             "INSERT INTO xapi_attachments (sha2, content_type, length, content) VALUES ($1, $2, $3, $4) \
@@ -530,6 +526,27 @@ fn stored_body(s: &NewStatement, stored: i64) -> String {
     }
     body.push('}');
     body
+}
+
+async fn upsert_definitions(
+    conn: &mut AnyConnection,
+    tenant: i64,
+    rows: &[(&str, &str)],
+) -> StoreResult<()> {
+    let batch = Batch::of(conn);
+    for chunk in rows.chunks(batch.rows(3)) {
+        let sql = format!(
+            "INSERT INTO xapi_activities (tenant, iri, definition) VALUES {} \
+             ON CONFLICT (tenant, iri) DO UPDATE SET definition = excluded.definition",
+            batch.values(chunk.len(), 3)
+        );
+        let mut q = sqlx::query(&sql);
+        for (iri, definition) in chunk {
+            q = q.bind(tenant).bind(*iri).bind(*definition);
+        }
+        q.execute(&mut *conn).await.map_err(backend)?;
+    }
+    Ok(())
 }
 
 async fn insert_keys(
