@@ -316,7 +316,12 @@ async fn write_job(
             definitions.insert(iri.as_str(), definition.as_str());
         }
     }
-    upsert_definitions(conn, job.tenant, &definitions.into_iter().collect::<Vec<_>>()).await?;
+    upsert_definitions(
+        conn,
+        job.tenant,
+        &definitions.into_iter().collect::<Vec<_>>(),
+    )
+    .await?;
     for a in &job.attachments {
         sqlx::query(
             "INSERT INTO xapi_attachments (sha2, content_type, length, content) VALUES ($1, $2, $3, $4) \
@@ -549,23 +554,46 @@ async fn upsert_definitions(
     Ok(())
 }
 
+/// Writes filter-key rows as one statement with two bound values: the rows travel as one JSON
+/// array of `[key, seq]` pairs that the database unpacks (`json_each` on SQLite,
+/// `jsonb_array_elements` on PostgreSQL). Binding three values per row through the driver cost
+/// more than the insert itself; keys are integers, so the text is plain digits.
 async fn insert_keys(
     conn: &mut AnyConnection,
     tenant: i64,
     rows: &[(i64, i64)],
 ) -> StoreResult<()> {
-    let batch = Batch::of(conn);
-    for chunk in rows.chunks(batch.rows(3)) {
-        let sql = format!(
-            "INSERT INTO xapi_filter_keys (tenant, key, seq) VALUES {} ON CONFLICT DO NOTHING",
-            batch.values(chunk.len(), 3)
-        );
-        let mut q = sqlx::query(&sql);
-        for (key, seq) in chunk {
-            q = q.bind(tenant).bind(*key).bind(*seq);
-        }
-        q.execute(&mut *conn).await.map_err(backend)?;
+    if rows.is_empty() {
+        return Ok(());
     }
+    let mut pairs = String::with_capacity(rows.len() * 32);
+    pairs.push('[');
+    for (i, (key, seq)) in rows.iter().enumerate() {
+        if i > 0 {
+            pairs.push(',');
+        }
+        pairs.push('[');
+        pairs.push_str(&key.to_string());
+        pairs.push(',');
+        pairs.push_str(&seq.to_string());
+        pairs.push(']');
+    }
+    pairs.push(']');
+    let sql = if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+        "INSERT INTO xapi_filter_keys (tenant, key, seq) \
+         SELECT $1, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($2) \
+         WHERE true ON CONFLICT DO NOTHING"
+    } else {
+        "INSERT INTO xapi_filter_keys (tenant, key, seq) \
+         SELECT $1, (e ->> 0)::bigint, (e ->> 1)::bigint FROM jsonb_array_elements($2::jsonb) AS e \
+         ON CONFLICT DO NOTHING"
+    };
+    sqlx::query(sql)
+        .bind(tenant)
+        .bind(pairs)
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
     Ok(())
 }
 

@@ -174,6 +174,15 @@ pub async fn xapi_jobs_are_all_or_nothing_and_ids_are_immutable(store: &dyn Stor
         ids(store, &other, &[1]).await.is_empty(),
         "another tenant sees nothing"
     );
+    // Keys use the whole 64-bit range.
+    let extreme = Uuid::new_v4();
+    let (high, low) = (i64::MAX - 7, i64::MIN + 3);
+    store
+        .store_statements(job(&c, vec![statement(extreme, &[high, low], None, false)]))
+        .await
+        .unwrap();
+    assert_eq!(ids(store, &c, &[high]).await, vec![extreme]);
+    assert_eq!(ids(store, &c, &[low, high]).await, vec![extreme]);
     let one = store.statement(c.tenant, s1).await.unwrap().unwrap();
     let three = store.statement(c.tenant, s3).await.unwrap().unwrap();
     assert!(one.stored < three.stored && one.seq < three.seq);
@@ -188,7 +197,7 @@ pub async fn xapi_jobs_are_all_or_nothing_and_ids_are_immutable(store: &dyn Stor
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(counted.statements, 3);
+    assert_eq!(counted.statements, 4);
     assert_eq!(
         store
             .activity_definition(c.tenant, "http://example.com/a")
