@@ -32,7 +32,14 @@ use crate::config::Env;
 use crate::platform::Platform;
 use crate::synthetic::Generator;
 
-const VERBS: &[&str] = &["completed", "attempted", "experienced", "passed", "answered", "progressed"];
+const VERBS: &[&str] = &[
+    "completed",
+    "attempted",
+    "experienced",
+    "passed",
+    "answered",
+    "progressed",
+];
 
 /// A statement of about 1 KB about a random one of `agents` agents.
 fn random_statement(rng: &mut StdRng, agents: usize) -> Value {
@@ -81,7 +88,11 @@ fn percentiles(mut times: Vec<Duration>) -> String {
         return String::new();
     }
     times.sort_unstable();
-    let at = |p: f64| times[((times.len() as f64 * p).ceil() as usize).saturating_sub(1).min(times.len() - 1)];
+    let at = |p: f64| {
+        times[((times.len() as f64 * p).ceil() as usize)
+            .saturating_sub(1)
+            .min(times.len() - 1)]
+    };
     format!(
         "p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
         at(0.50).as_secs_f64() * 1e3,
@@ -96,7 +107,10 @@ fn line(step: &str, n: usize, started: Instant, cpu_before: Option<f64>, extra: 
         (Some(a), Some(b)) => format!("  CPU {:.1} s", a - b),
         _ => String::new(),
     };
-    println!("  {step:<12}{n:>10} statements {secs:>9.2} s {:>10.0} /s{cpu}  {extra}", n as f64 / secs.max(1e-9));
+    println!(
+        "  {step:<12}{n:>10} statements {secs:>9.2} s {:>10.0} /s{cpu}  {extra}",
+        n as f64 / secs.max(1e-9)
+    );
 }
 
 /// Runs the benchmark.
@@ -107,7 +121,9 @@ pub async fn xapi(args: &XapiBenchArgs, env: &Env) -> anyhow::Result<()> {
     let agents = args.agents.unwrap_or((args.statements / 100).max(1)).max(1);
     let (config, url, _temp_dir) = bench_config(&args.target, env)?;
     let seed = args.target.seed.unwrap_or_else(clock_seed);
-    let settings = Settings { ..config.app.clone() };
+    let settings = Settings {
+        ..config.app.clone()
+    };
     let platform = Platform::open(&config, settings).await?;
     println!(
         "bench xapi: {} statements over {agents} agents loaded, seed {seed}, database {} {url}",
@@ -116,7 +132,11 @@ pub async fn xapi(args: &XapiBenchArgs, env: &Env) -> anyhow::Result<()> {
     );
     let mut gen = Generator::new(seed);
     let institution = bench_institution(&platform, &mut gen, false).await?;
-    let manager = Actor { role: Role::InstitutionManager, institution: Some(institution.id.clone()), ..Actor::system() };
+    let manager = Actor {
+        role: Role::InstitutionManager,
+        institution: Some(institution.id.clone()),
+        ..Actor::system()
+    };
     let issued = platform
         .app
         .issue_xapi_credential(&manager, &institution.id, "bench")
@@ -135,7 +155,9 @@ pub async fn xapi(args: &XapiBenchArgs, env: &Env) -> anyhow::Result<()> {
     let mut loaded = 0;
     while loaded < args.statements {
         let n = (args.statements - loaded).min(1_000);
-        let batch: Vec<Value> = (0..n).map(|i| statement(&mut rng, (loaded + i) % agents)).collect();
+        let batch: Vec<Value> = (0..n)
+            .map(|i| statement(&mut rng, (loaded + i) % agents))
+            .collect();
         platform
             .app
             .store_statements(&client, Version::V1, batch, Vec::new(), None)
@@ -144,23 +166,38 @@ pub async fn xapi(args: &XapiBenchArgs, env: &Env) -> anyhow::Result<()> {
             .context("loading statements")?;
         loaded += n;
         if loaded % 1_000_000 == 0 {
-            println!("    … {loaded} loaded ({:.0} s)", started.elapsed().as_secs_f64());
+            println!(
+                "    … {loaded} loaded ({:.0} s)",
+                started.elapsed().as_secs_f64()
+            );
         }
     }
     line("load", loaded, started, cpu, "(application, jobs of 1,000)");
 
     // 2. The server.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.context("binding 127.0.0.1")?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("binding 127.0.0.1")?;
     let address = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(lifelong_web::serve(listener, platform.app.clone(), config.web.clone(), async {
-        let _ = stopped.await;
-    }));
-    let http = reqwest::Client::builder().pool_max_idle_per_host(args.clients * 2).build()?;
+    let server = tokio::spawn(lifelong_web::serve(
+        listener,
+        platform.app.clone(),
+        config.web.clone(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.clients * 2)
+        .build()?;
     let base = format!("http://{address}/xapi/statements");
     let auth = format!(
         "Basic {}",
-        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, format!("{}:{}", issued.credential.key, issued.secret))
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            format!("{}:{}", issued.credential.key, issued.secret)
+        )
     );
     let post = {
         let (http, base, auth) = (http.clone(), base.clone(), auth.clone());
@@ -188,20 +225,45 @@ pub async fn xapi(args: &XapiBenchArgs, env: &Env) -> anyhow::Result<()> {
 
     // 3. Batches.
     let bodies: Vec<String> = (0..args.batches)
-        .map(|_| Value::Array((0..args.batch).map(|_| random_statement(&mut rng, agents)).collect()).to_string())
+        .map(|_| {
+            Value::Array(
+                (0..args.batch)
+                    .map(|_| random_statement(&mut rng, agents))
+                    .collect(),
+            )
+            .to_string()
+        })
         .collect();
     let size = bodies.first().map_or(0, |b| b.len() / args.batch);
     let started = Instant::now();
     let cpu = cpu_seconds();
     let times = run_clients(args.clients, bodies, post.clone()).await?;
-    line("post-batch", args.batches * args.batch, started, cpu, &format!("{} per request of {}, ~{size} B each", percentiles(times), args.batch));
+    line(
+        "post-batch",
+        args.batches * args.batch,
+        started,
+        cpu,
+        &format!(
+            "{} per request of {}, ~{size} B each",
+            percentiles(times),
+            args.batch
+        ),
+    );
 
     // 4. Singles.
-    let bodies: Vec<String> = (0..args.singles).map(|_| random_statement(&mut rng, agents).to_string()).collect();
+    let bodies: Vec<String> = (0..args.singles)
+        .map(|_| random_statement(&mut rng, agents).to_string())
+        .collect();
     let started = Instant::now();
     let cpu = cpu_seconds();
     let times = run_clients(args.clients, bodies, post).await?;
-    line("post-single", args.singles, started, cpu, &format!("{} ({} clients)", percentiles(times), args.clients));
+    line(
+        "post-single",
+        args.singles,
+        started,
+        cpu,
+        &format!("{} ({} clients)", percentiles(times), args.clients),
+    );
 
     // 5. Reads by agent.
     let mut times = Vec::with_capacity(args.gets);
@@ -209,11 +271,16 @@ pub async fn xapi(args: &XapiBenchArgs, env: &Env) -> anyhow::Result<()> {
     let started = Instant::now();
     let cpu = cpu_seconds();
     for _ in 0..args.gets {
-        let agent = json!({ "mbox": format!("mailto:learner{}@example.edu.cn", rng.gen_range(0..agents)) }).to_string();
+        let agent =
+            json!({ "mbox": format!("mailto:learner{}@example.edu.cn", rng.gen_range(0..agents)) })
+                .to_string();
         let t = Instant::now();
         let answer = http
             .get(&base)
-            .query(&[("agent", agent.as_str()), ("limit", &args.get_limit.to_string())])
+            .query(&[
+                ("agent", agent.as_str()),
+                ("limit", &args.get_limit.to_string()),
+            ])
             .header("Authorization", &auth)
             .header("X-Experience-API-Version", "1.0.3")
             .send()
@@ -231,7 +298,12 @@ pub async fn xapi(args: &XapiBenchArgs, env: &Env) -> anyhow::Result<()> {
         args.gets,
         started,
         cpu,
-        &format!("{} (limit {}, {:.1} KiB per answer)", percentiles(times), args.get_limit, returned as f64 / args.gets.max(1) as f64 / 1024.0),
+        &format!(
+            "{} (limit {}, {:.1} KiB per answer)",
+            percentiles(times),
+            args.get_limit,
+            returned as f64 / args.gets.max(1) as f64 / 1024.0
+        ),
     );
     let _ = stop.send(());
     let _ = server.await;
@@ -242,7 +314,11 @@ pub async fn xapi(args: &XapiBenchArgs, env: &Env) -> anyhow::Result<()> {
 }
 
 /// Sends every body with `clients` concurrent senders; the latency of each.
-async fn run_clients<F, Fut>(clients: usize, bodies: Vec<String>, post: F) -> anyhow::Result<Vec<Duration>>
+async fn run_clients<F, Fut>(
+    clients: usize,
+    bodies: Vec<String>,
+    post: F,
+) -> anyhow::Result<Vec<Duration>>
 where
     F: Fn(String) -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = anyhow::Result<Duration>> + Send,
@@ -254,7 +330,9 @@ where
         tasks.push(tokio::spawn(async move {
             let mut times = Vec::new();
             loop {
-                let Some(body) = queue.lock().await.pop() else { break };
+                let Some(body) = queue.lock().await.pop() else {
+                    break;
+                };
                 times.push(post(body).await?);
             }
             Ok::<_, anyhow::Error>(times)
