@@ -334,8 +334,14 @@ impl Canon {
                     // At single precision, which is all an LRS must keep (xAPI-Data
                     // 2.2.s4.b3), so a value that went through a JSON round trip and came back
                     // one unit in the last place off still compares equal.
-                    (None, None, Some(f)) if (f as f32).is_finite() => write!(out, "{}", f as f32),
-                    (None, None, Some(f)) => write!(out, "{f:e}"),
+                    (None, None, Some(f)) if (f as f32).is_normal() => write!(out, "{}", f as f32),
+                    // Beyond single precision's range (|f| > 3.4e38, or below 1.2e-38 where the
+                    // cast flushes towards zero) the same precision in decimal, 8 significant
+                    // digits: the full `{f:e}` kept the one-unit round-trip difference (found
+                    // by the fuzz test: 4.1343616098708394e182 came back one unit off and a
+                    // re-sent stored statement conflicted with itself), and the cast made
+                    // every tiny number equal to every other.
+                    (None, None, Some(f)) => write!(out, "{f:.7e}"),
                     (None, None, None) => write!(out, "{n}"),
                 };
             }
@@ -470,6 +476,14 @@ mod tests {
         let other = json!({"score": {"scaled": nudged, "raw": 1}});
         let with_result = |r: &Value| changed(|v| v["result"] = r.clone());
         assert!(same_statement(&with_result(&parsed), &with_result(&other)));
+        for big in [4.1343616098708394e182, -1.0e300, 2.5e-300] {
+            let nudged = f64::from_bits(f64::to_bits(big) + 1);
+            let ext = |f: f64| {
+                changed(|v| v["result"] = json!({"extensions": {"http://example.com/x": f}}))
+            };
+            assert!(same_statement(&ext(big), &ext(nudged)), "{big}");
+            assert!(!same_statement(&ext(big), &ext(big * 1.5)), "{big}");
+        }
         let different = json!({"score": {"scaled": -0.4313, "raw": 1}});
         assert!(!same_statement(
             &with_result(&parsed),

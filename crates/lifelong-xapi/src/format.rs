@@ -4,6 +4,8 @@
 //! the stored text itself.) The store substitutes its canonical Activity definitions before
 //! calling [`format_canonical`]; this module only trims.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use crate::language::pick_language;
@@ -128,22 +130,67 @@ fn ids_context(value: &Value) -> Value {
 /// interaction component descriptions) reduced to the one language that best serves
 /// `languages` (most preferred first; `*` allowed).
 pub fn format_canonical(statement: &Value, languages: &[String]) -> Value {
+    format_canonical_with(statement, languages, &HashMap::new())
+}
+
+/// [`format_canonical`] after giving every Activity the definition the LRS holds for it
+/// (`definitions`, by activity id): xAPI-Communication 2.1.3 asks for Activities "populated
+/// with the canonical definition … as determined by the LRS", so a statement that names an
+/// Activity without (or with an older) definition is answered with the LRS's one. Activities
+/// the LRS holds no definition for keep what the statement carried.
+pub fn format_canonical_with(
+    statement: &Value,
+    languages: &[String],
+    definitions: &HashMap<String, Value>,
+) -> Value {
     let mut out = statement.clone();
-    canonical_statement(&mut out, languages);
+    for_each_activity(&mut out, &mut |activity| {
+        let known = activity
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|id| definitions.get(id));
+        if let (Some(definition), Value::Object(map)) = (known, &mut *activity) {
+            map.insert("definition".to_owned(), definition.clone());
+        }
+        canonical_activity(activity, languages);
+    });
+    if let Some(display) = out.get_mut("verb").and_then(|verb| verb.get_mut("display")) {
+        one_language(display, languages);
+    }
+    if let Some(object) = out.get_mut("object") {
+        if object.get("objectType").and_then(Value::as_str) == Some("SubStatement") {
+            if let Some(display) = object.get_mut("verb").and_then(|v| v.get_mut("display")) {
+                one_language(display, languages);
+            }
+        }
+    }
     out
 }
 
-fn canonical_statement(statement: &mut Value, languages: &[String]) {
+/// The ids of the Activities [`format_canonical_with`] looks definitions up for.
+pub fn activity_ids(statement: &Value) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut copy = statement.clone();
+    for_each_activity(&mut copy, &mut |activity| {
+        if let Some(id) = activity.get("id").and_then(Value::as_str) {
+            if !out.iter().any(|seen| seen == id) {
+                out.push(id.to_owned());
+            }
+        }
+    });
+    out
+}
+
+/// Calls `f` on every Activity of a statement: its object (when an Activity), its context
+/// activities, and the same inside a SubStatement object.
+fn for_each_activity(statement: &mut Value, f: &mut impl FnMut(&mut Value)) {
     let Some(map) = statement.as_object_mut() else {
         return;
     };
-    if let Some(display) = map.get_mut("verb").and_then(|verb| verb.get_mut("display")) {
-        one_language(display, languages);
-    }
     if let Some(object) = map.get_mut("object") {
         match object.get("objectType").and_then(Value::as_str) {
-            None | Some("Activity") => canonical_activity(object, languages),
-            Some("SubStatement") => canonical_statement(object, languages),
+            None | Some("Activity") => f(object),
+            Some("SubStatement") => for_each_activity(object, f),
             Some(_) => {}
         }
     }
@@ -153,10 +200,8 @@ fn canonical_statement(statement: &mut Value, languages: &[String]) {
     if let Some(Value::Object(lists)) = lists {
         for list in lists.values_mut() {
             match list {
-                Value::Array(items) => items
-                    .iter_mut()
-                    .for_each(|a| canonical_activity(a, languages)),
-                single => canonical_activity(single, languages),
+                Value::Array(items) => items.iter_mut().for_each(&mut *f),
+                single => f(single),
             }
         }
     }
@@ -276,5 +321,40 @@ mod tests {
         let any = format_canonical(&statement(), &[]);
         assert_eq!(any["verb"]["display"].as_object().unwrap().len(), 1);
         assert_eq!(any["actor"], statement()["actor"]);
+    }
+
+    #[test]
+    fn canonical_uses_the_definitions_the_lrs_holds() {
+        let mut bare = statement();
+        bare["object"] = json!({"id": "http://example.com/q1"});
+        assert_eq!(
+            activity_ids(&bare),
+            vec!["http://example.com/q1", "http://example.com/quiz"]
+        );
+        let definitions: HashMap<String, Value> = [(
+            "http://example.com/q1".to_owned(),
+            json!({"name": {"en-US": "Question 1", "zh-CN": "第一题"}}),
+        )]
+        .into();
+        let zh = format_canonical_with(&bare, &["zh-CN".to_owned()], &definitions);
+        assert_eq!(
+            zh["object"]["definition"],
+            json!({"name": {"zh-CN": "第一题"}})
+        );
+        assert_eq!(
+            zh["context"]["contextActivities"]["parent"][0]["definition"]["name"],
+            json!({"en": "Quiz"}),
+            "no definition held: the statement's own, trimmed"
+        );
+        let mut sub = statement();
+        sub["object"] = json!({"objectType": "SubStatement", "actor": {"mbox": "mailto:a@example.com"},
+            "verb": {"id": "http://example.com/v", "display": {"en": "v", "fr": "v"}},
+            "object": {"id": "http://example.com/q1"}});
+        let en = format_canonical_with(&sub, &["en".to_owned()], &definitions);
+        assert_eq!(
+            en["object"]["object"]["definition"]["name"],
+            json!({"en-US": "Question 1"})
+        );
+        assert_eq!(en["object"]["verb"]["display"], json!({"en": "v"}));
     }
 }

@@ -30,9 +30,12 @@ pub use agent::{agent_filter_key, ifi_key};
 pub use compare::same_statement;
 pub use duration::duration_seconds;
 pub use error::{Status, XapiError};
-pub use format::{format_canonical, format_ids};
+pub use format::{activity_ids, format_canonical, format_canonical_with, format_ids};
 pub use iri::validate_iri;
 pub use result::{AttachmentRef, SIGNATURE_USAGE};
 pub use statement::{parse_statements, prepare, Context, Prepared, VOIDED};
 pub use timestamp::{format_timestamp, parse_timestamp};
 pub use version::Version;
+
+#[cfg(test)]
+mod fuzz_tests;

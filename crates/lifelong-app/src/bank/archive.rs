@@ -194,6 +194,23 @@ pub fn archive_csv(export: &ArchiveExport, lang: lifelong_core::Lang) -> String 
                 lifelong_core::publication::day::format(x.decided_on),
                 format!("{} {}", x.programme_code, x.programme_title),
             ),
+            EntryBody::Activity(a) => (
+                a.title.clone(),
+                String::new(),
+                String::new(),
+                a.hours.clone().unwrap_or_default(),
+                a.score
+                    .map(|s| format!("{:.0}%", s * 100.0))
+                    .unwrap_or_default(),
+                a.success
+                    .map(|ok| {
+                        lang.pick(if ok { "是" } else { "否" }, if ok { "yes" } else { "no" })
+                    })
+                    .unwrap_or_default()
+                    .to_owned(),
+                a.at.get(..10).unwrap_or(&a.at).to_owned(),
+                a.platform.clone(),
+            ),
             EntryBody::Revocation(r) => (
                 r.title.clone(),
                 String::new(),

@@ -109,7 +109,9 @@ pub enum EntryBody {
     Recognition(RecognitionBody),
     Revocation(RevocationBody),
     Exemption(ExemptionBody),
-    /// Kinds whose bodies this version shows as they are (activity, check-in, corrections).
+    /// Learning activity a platform sent by xAPI.
+    Activity(crate::xapi::ActivityBody),
+    /// Kinds whose bodies this version shows as they are (check-in, corrections).
     Other(serde_json::Value),
 }
 
@@ -121,6 +123,7 @@ impl EntryBody {
             EntryKind::Recognition => serde_json::from_str(body).ok().map(EntryBody::Recognition),
             EntryKind::Revocation => serde_json::from_str(body).ok().map(EntryBody::Revocation),
             EntryKind::Exemption => serde_json::from_str(body).ok().map(EntryBody::Exemption),
+            EntryKind::Activity => serde_json::from_str(body).ok().map(EntryBody::Activity),
             _ => None,
         };
         parsed.unwrap_or_else(|| {
@@ -135,6 +138,7 @@ impl EntryBody {
             EntryBody::Recognition(r) => r.title.clone(),
             EntryBody::Revocation(r) => r.title.clone(),
             EntryBody::Exemption(x) => x.title.clone(),
+            EntryBody::Activity(a) => a.title.clone(),
             EntryBody::Other(v) => v
                 .get("title")
                 .and_then(|t| t.as_str())

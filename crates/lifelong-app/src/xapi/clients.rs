@@ -119,7 +119,11 @@ impl App {
         Ok(client)
     }
 
-    fn credential_scope(&self, actor: &Actor, institution: &InstitutionId) -> AppResult<()> {
+    pub(super) fn credential_scope(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionId,
+    ) -> AppResult<()> {
         actor.require(Permission::ManageInstitutionTokens)?;
         if actor.can(Permission::ManageInstitutions)
             || actor.institution.as_ref() == Some(institution)

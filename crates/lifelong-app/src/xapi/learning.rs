@@ -131,11 +131,18 @@ impl App {
             else {
                 return Ok(Vec::new());
             };
+            // The revocation carries the activity's title, so the learner sees what was
+            // withdrawn.
+            let stored = self.store.archive_entry(&entry).await?;
+            let title = match crate::bank::EntryBody::read(stored.kind, &stored.body) {
+                crate::bank::EntryBody::Activity(a) => a.title,
+                _ => "xAPI".to_owned(),
+            };
             let revocation = revocation_entry(
                 &entry,
                 EntryKind::Activity,
                 &lifelong_store::OutcomeId::from_db(target.to_string()),
-                "xAPI",
+                &title,
                 &format!("voided by statement {}", prepared.id),
                 Some(OffsetDateTime::now_utc().year()),
             )?;

@@ -7,15 +7,17 @@
 //! credit bank's mapping rules and the institution's tenancy.
 
 mod clients;
+mod console;
 mod documents;
 mod keys;
 mod learning;
 mod statements;
 
 pub use clients::{ClientCache, IssuedCredential, XapiClient};
+pub use console::{RefusalLine, StatementLine, XapiConsole};
 pub use documents::{DocumentAddress, DocumentRead};
 pub use keys::{filter_key, KeyKind};
-pub use learning::{LearningRules, VerbRule};
+pub use learning::{ActivityBody, LearningRules, VerbRule};
 pub use statements::{StatementQuery, StatementsAnswer, StoredAnswer};
 
 use serde::{Deserialize, Serialize};

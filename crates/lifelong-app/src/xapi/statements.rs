@@ -105,7 +105,12 @@ fn format_of(value: Option<&str>) -> AppResult<Format> {
     }
 }
 
-fn shaped(body: &str, format: Format, languages: &[String]) -> AppResult<String> {
+fn shaped(
+    body: &str,
+    format: Format,
+    languages: &[String],
+    definitions: &HashMap<String, Value>,
+) -> AppResult<String> {
     if format == Format::Exact {
         return Ok(body.to_owned());
     }
@@ -113,7 +118,7 @@ fn shaped(body: &str, format: Format, languages: &[String]) -> AppResult<String>
         .map_err(|e| AppError::Internal(format!("stored statement: {e}")))?;
     let out = match format {
         Format::Ids => lifelong_xapi::format_ids(&value),
-        _ => lifelong_xapi::format_canonical(&value, languages),
+        _ => lifelong_xapi::format_canonical_with(&value, languages, definitions),
     };
     Ok(out.to_string())
 }
@@ -331,7 +336,13 @@ impl App {
                 return Err(AppError::NotFound);
             }
             return self
-                .answer_one(found, format, with_attachments, &query.languages)
+                .answer_one(
+                    client.tenant,
+                    found,
+                    format,
+                    with_attachments,
+                    &query.languages,
+                )
                 .await;
         }
         for (k, _) in &query.params {
@@ -457,6 +468,9 @@ impl App {
             }
         };
         let bodies: Vec<&str> = split_joined(&page.joined);
+        let definitions = self
+            .canonical_definitions(client.tenant, format, &bodies)
+            .await?;
         let mut json = String::with_capacity(page.joined.len() + 64);
         json.push_str("{\"statements\":[");
         if format == Format::Exact {
@@ -466,7 +480,7 @@ impl App {
                 if i > 0 {
                     json.push(',');
                 }
-                json.push_str(&shaped(body, format, &query.languages)?);
+                json.push_str(&shaped(body, format, &query.languages, &definitions)?);
             }
         }
         json.push_str("],\"more\":");
@@ -484,14 +498,48 @@ impl App {
         })
     }
 
+    /// For `format=canonical`: the definitions this institution's LRS holds for the Activities
+    /// the statements name (one look-up per distinct Activity). Empty for the other formats.
+    async fn canonical_definitions(
+        &self,
+        tenant: i64,
+        format: Format,
+        bodies: &[&str],
+    ) -> AppResult<HashMap<String, Value>> {
+        let mut out = HashMap::new();
+        if format != Format::Canonical {
+            return Ok(out);
+        }
+        let mut asked = HashSet::new();
+        for body in bodies {
+            let Ok(value) = serde_json::from_str::<Value>(body) else {
+                continue;
+            };
+            for id in lifelong_xapi::activity_ids(&value) {
+                if !asked.insert(id.clone()) {
+                    continue;
+                }
+                let held = self.store.activity_definition(tenant, &id).await?;
+                if let Some(definition) = held.and_then(|d| serde_json::from_str(&d).ok()) {
+                    out.insert(id, definition);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     async fn answer_one(
         &self,
+        tenant: i64,
         found: StoredStatement,
         format: Format,
         with_attachments: bool,
         languages: &[String],
     ) -> AppResult<StatementsAnswer> {
-        let json = shaped(&found.body, format, languages)?;
+        let definitions = self
+            .canonical_definitions(tenant, format, &[found.body.as_str()])
+            .await?;
+        let json = shaped(&found.body, format, languages, &definitions)?;
         let attachments = if with_attachments {
             Some(
                 self.store

@@ -80,6 +80,11 @@ texts!(ArchiveTexts {
     replaced_by: "替代成果" | "Replaced by",
     rule: "转换规则" | "Conversion rule",
     check_missing: "未找到该编号的证书，请核对后重试。" | "No certificate has this number. Check it and try again.",
+    activity_verb: "学习情况" | "Done",
+    activity_result: "结果" | "Result",
+    activity_at: "学习时间" | "When",
+    platform: "学习平台" | "Learning platform",
+    activity_voided: "学习平台已作废这条学习活动记录，它不再计入档案。" | "The learning platform voided this activity record; it no longer counts.",
 });
 
 /// Archive routes.
@@ -332,6 +337,26 @@ pub(crate) fn outcome_of(item: &ArchiveItem) -> Option<&lifelong_app::bank::Outc
         EntryBody::Outcome(o) => Some(o),
         _ => None,
     }
+}
+
+/// The learning activity an entry records, if it is one.
+pub(crate) fn activity_of(item: &ArchiveItem) -> Option<&lifelong_app::xapi::ActivityBody> {
+    match &item.body {
+        EntryBody::Activity(x) => Some(x),
+        _ => None,
+    }
+}
+
+/// A scaled xAPI score (−1 to 1) as a percentage.
+pub(crate) fn percent(scaled: &f64) -> String {
+    format!("{:.0}%", scaled * 100.0)
+}
+
+/// An xAPI timestamp in Shanghai time, or as sent when it does not read as RFC 3339.
+pub(crate) fn instant(at: &str) -> String {
+    time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+        .map(|t| super::learner::when(&t))
+        .unwrap_or_else(|_| at.to_owned())
 }
 
 /// The exemption an entry records, if it is one.

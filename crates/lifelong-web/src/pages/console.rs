@@ -1,6 +1,7 @@
 //! The institution console: the institution's profile, bulk account opening (upload, dry
 //! run with row-level errors, confirm), opening one account, the accounts it holds, its
-//! uploads, and — for managers — its API tokens.
+//! uploads, and — for managers — its API tokens. Learning platforms (xAPI) have their own
+//! page, in `console_xapi`.
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -77,6 +78,9 @@ texts!(ConsoleTexts {
     token_revoke_confirm: "撤销后使用该令牌的系统将立即无法访问，确定吗？" | "Systems using this token will lose access at once. Revoke it?",
     token_revoked: "已撤销" | "Revoked",
     never: "从未" | "Never",
+    xapi_heading: "学习平台接入（xAPI）" | "Learning platforms (xAPI)",
+    xapi_lead: "本机构的在线学习平台可按 xAPI 标准报送学员的学习记录，计入学员的终身学习档案。在这里查看接入方式、平台最近报送的记录和被拒绝的请求；机构管理员可创建和撤销接入凭据。" | "Your online learning platforms can send learners' records by the xAPI standard into their lifelong learning archives. See here how to connect, what the platforms sent lately and which requests were refused; managers issue and revoke the credentials.",
+    xapi_open: "管理学习平台接入" | "Open learning platforms",
 });
 
 /// Console routes.

@@ -6,6 +6,7 @@ mod application;
 mod archive;
 mod bank;
 mod console;
+mod console_xapi;
 mod conversion;
 mod deposit;
 mod learner;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(public::router())
         .merge(learner::router())
         .merge(console::router())
+        .merge(console_xapi::router())
         .merge(review::router())
         .merge(admin::router())
         .merge(application::router())
