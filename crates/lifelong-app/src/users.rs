@@ -399,8 +399,9 @@ impl App {
             .await?)
     }
 
-    /// Which institution's tokens the actor may manage: administrators any, managers their own.
-    fn token_scope(&self, actor: &Actor, institution: &InstitutionId) -> AppResult<()> {
+    /// Which institution's tokens and xAPI credentials the actor may manage: administrators
+    /// any, managers their own.
+    pub(crate) fn token_scope(&self, actor: &Actor, institution: &InstitutionId) -> AppResult<()> {
         actor.require(Permission::ManageInstitutionTokens)?;
         if actor.can(Permission::ManageInstitutions)
             || actor.institution.as_ref() == Some(institution)

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use lifelong_core::role::Permission;
 use lifelong_store::{InstitutionId, NewXapiCredential, XapiCredential};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -119,19 +118,13 @@ impl App {
         Ok(client)
     }
 
+    /// Who may manage an institution's credentials: the same people as its API tokens.
     pub(super) fn credential_scope(
         &self,
         actor: &Actor,
         institution: &InstitutionId,
     ) -> AppResult<()> {
-        actor.require(Permission::ManageInstitutionTokens)?;
-        if actor.can(Permission::ManageInstitutions)
-            || actor.institution.as_ref() == Some(institution)
-        {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
+        self.token_scope(actor, institution)
     }
 
     /// Issues a credential for one of the institution's learning platforms; the secret is in

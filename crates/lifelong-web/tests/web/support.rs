@@ -270,3 +270,36 @@ pub fn login_of(role: Role) -> &'static str {
         Role::Analyst => "analyst",
     }
 }
+
+/// Sends an xAPI request with HTTP Basic `auth`, an optional version header, extra headers and
+/// a body (JSON unless a Content-Type is among the headers).
+pub async fn send_xapi(
+    t: &TestApp,
+    auth: &str,
+    method: &str,
+    path: &str,
+    version: Option<&str>,
+    headers: &[(&str, &str)],
+    body: Option<Vec<u8>>,
+) -> Answer {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, auth);
+    if let Some(v) = version {
+        req = req.header("X-Experience-API-Version", v);
+    }
+    let mut typed = false;
+    for (k, v) in headers {
+        typed |= k.eq_ignore_ascii_case("content-type");
+        req = req.header(*k, *v);
+    }
+    if body.is_some() && !typed {
+        req = req.header(header::CONTENT_TYPE, "application/json");
+    }
+    t.send(
+        req.body(body.map(Body::from).unwrap_or_else(Body::empty))
+            .unwrap(),
+    )
+    .await
+}

@@ -11,7 +11,7 @@ use lifelong_app::Actor;
 use lifelong_store::{AccountId, InstitutionId};
 use serde_json::{json, Value};
 
-use crate::support::{id_number, Answer, TestApp};
+use crate::support::{id_number, send_xapi, Answer, TestApp};
 
 struct Lrs<'a> {
     t: &'a TestApp,
@@ -47,27 +47,8 @@ impl Lrs<'_> {
         headers: &[(&str, &str)],
         body: Option<String>,
     ) -> Answer {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::AUTHORIZATION, &self.auth);
-        if let Some(v) = version {
-            req = req.header("X-Experience-API-Version", v);
-        }
-        let mut typed = false;
-        for (k, v) in headers {
-            typed |= k.eq_ignore_ascii_case("content-type");
-            req = req.header(*k, *v);
-        }
-        if body.is_some() && !typed {
-            req = req.header(header::CONTENT_TYPE, "application/json");
-        }
-        self.t
-            .send(
-                req.body(body.map(Body::from).unwrap_or_else(Body::empty))
-                    .unwrap(),
-            )
-            .await
+        let body = body.map(String::into_bytes);
+        send_xapi(self.t, &self.auth, method, path, version, headers, body).await
     }
 
     async fn post(&self, statements: &Value) -> Answer {

@@ -14,7 +14,7 @@ use lifelong_app::Actor;
 use serde_json::{json, Value};
 use sha2::Digest;
 
-use crate::support::{Answer, TestApp};
+use crate::support::{send_xapi, Answer, TestApp};
 
 const V1: &str = "1.0.3";
 const V2: &str = "2.0.0";
@@ -50,25 +50,16 @@ impl Lrs<'_> {
         headers: &[(&str, &str)],
         body: Option<Vec<u8>>,
     ) -> Answer {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::AUTHORIZATION, &self.auth)
-            .header("X-Experience-API-Version", version);
-        let mut typed = false;
-        for (k, v) in headers {
-            typed |= k.eq_ignore_ascii_case("content-type");
-            req = req.header(*k, *v);
-        }
-        if body.is_some() && !typed {
-            req = req.header(header::CONTENT_TYPE, "application/json");
-        }
-        self.t
-            .send(
-                req.body(body.map(Body::from).unwrap_or_else(Body::empty))
-                    .unwrap(),
-            )
-            .await
+        send_xapi(
+            self.t,
+            &self.auth,
+            method,
+            path,
+            Some(version),
+            headers,
+            body,
+        )
+        .await
     }
 
     async fn post_as(&self, version: &str, statements: &Value) -> Answer {
