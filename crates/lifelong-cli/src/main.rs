@@ -4,6 +4,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: the server frees many large request and statement
+/// buffers, and glibc's allocator spent about a fifth of the learning record store's CPU
+/// consolidating them (docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = lifelong_cli::cli::Cli::parse();
     match lifelong_cli::run(cli) {
