@@ -6,6 +6,7 @@
 //!
 //! All names, ID numbers, mobiles and credit codes are made up (see [`crate::synthetic`]).
 
+mod activity;
 mod institutions;
 mod outcomes;
 
@@ -111,6 +112,11 @@ pub struct Loaded {
     pub outcomes: u32,
     /// The open university's API token, shown once.
     pub api_token: String,
+    /// The open university's learning-platform credential (xAPI), shown once.
+    pub xapi_key: String,
+    pub xapi_secret: String,
+    /// xAPI statements its platform sent about the demo citizen.
+    pub statements: usize,
     pub logins: Vec<DemoLogin>,
 }
 
@@ -249,6 +255,25 @@ pub async fn load(app: &App, seed: u64) -> anyhow::Result<Loaded> {
         .context("could not deposit the demo learner's outcomes")?;
     deposited += report.outcome.map_or(0, |o| o.created);
 
+    // The citizen studies online at the open university too: it links her account (R5), and its
+    // learning platform streams her activity to the learning record store.
+    let linked_learner = app
+        .open_account(
+            &operator_of(open_university),
+            OpenAccountInput {
+                name: LEARNER_NAME.to_owned(),
+                id_number: learner_id.clone(),
+                mobile: Some(LEARNER_MOBILE.to_owned()),
+                guardian_name: None,
+            },
+            Lang::Zh,
+        )
+        .await
+        .map_err(app_error)
+        .context("could not link the demo learner to the open university")?;
+    let (Opened::Created(citizen) | Opened::Existing(citizen)) = linked_learner;
+    let platform = activity::stream(app, open_university, &citizen.id).await?;
+
     let (_, api_token) = app
         .create_token(&system, &open_university.id, "演示令牌 Demo token")
         .await
@@ -270,6 +295,9 @@ pub async fn load(app: &App, seed: u64) -> anyhow::Result<Loaded> {
         verified,
         outcomes: deposited,
         api_token,
+        xapi_key: platform.key,
+        xapi_secret: platform.secret,
+        statements: platform.statements,
         logins: logins(),
     })
 }
@@ -461,5 +489,14 @@ pub fn print_loaded(out: &mut impl Write, loaded: &Loaded) -> std::io::Result<()
         out,
         "Demo API token of {} (shown once, demo data only):\n  {}",
         INSTITUTIONS[OPEN_UNIVERSITY].name_zh, loaded.api_token
+    )?;
+    writeln!(
+        out,
+        "Demo learning-platform credential of {} for the xAPI store at /xapi (HTTP Basic; {} \
+         statements already sent; shown once, demo data only):\n  key {}\n  secret {}",
+        INSTITUTIONS[OPEN_UNIVERSITY].name_zh,
+        loaded.statements,
+        loaded.xapi_key,
+        loaded.xapi_secret
     )
 }
