@@ -94,7 +94,8 @@ async fn load_and_check(platform: &Platform) -> Fingerprint {
     .await;
     assert_eq!(verified.len(), 201);
 
-    // The open university's members: its own 45 learners.
+    // The open university's members: its own 45 learners and the citizen, who studies online
+    // there (her learning platform's statements reach her archive).
     let open_university = institutions
         .items
         .iter()
@@ -108,7 +109,7 @@ async fn load_and_check(platform: &Platform) -> Fingerprint {
         },
     )
     .await;
-    assert_eq!(members.len(), 45);
+    assert_eq!(members.len(), 46);
     // The people also opened at a second institution are members of both.
     let xuhui = institutions
         .items
