@@ -183,7 +183,9 @@ pub struct XapiRefusal {
     pub resource: String,
     pub status: u16,
     pub code: String,
+    /// The message in English and in Chinese.
     pub message: String,
+    pub message_zh: String,
 }
 
 /// The learning record store's storage.

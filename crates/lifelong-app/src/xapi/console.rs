@@ -246,7 +246,11 @@ impl App {
                 resource: r.resource,
                 status: r.status,
                 code: r.code,
-                message: r.message,
+                message: if lang == Lang::Zh && !r.message_zh.is_empty() {
+                    r.message_zh
+                } else {
+                    r.message
+                },
             })
             .collect();
         let credentials = self

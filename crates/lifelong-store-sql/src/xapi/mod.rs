@@ -478,8 +478,8 @@ impl XapiStore for SqlStore {
     async fn record_xapi_refusal(&self, tenant: i64, refusal: XapiRefusal) -> StoreResult<()> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         sqlx::query(
-            "INSERT INTO xapi_refusals (tenant, at, credential, method, resource, status, code, message) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO xapi_refusals (tenant, at, credential, method, resource, status, code, message, \
+             message_zh) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(tenant)
         .bind(ts(refusal.at))
@@ -489,6 +489,7 @@ impl XapiStore for SqlStore {
         .bind(i64::from(refusal.status))
         .bind(refusal.code)
         .bind(refusal.message)
+        .bind(refusal.message_zh)
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
@@ -507,7 +508,7 @@ impl XapiStore for SqlStore {
 
     async fn xapi_refusals(&self, tenant: i64, limit: u32) -> StoreResult<Vec<XapiRefusal>> {
         let rows = sqlx::query(
-            "SELECT at, credential, method, resource, status, code, message FROM xapi_refusals \
+            "SELECT at, credential, method, resource, status, code, message, message_zh FROM xapi_refusals \
              WHERE tenant = $1 ORDER BY id DESC LIMIT $2",
         )
         .bind(tenant)
@@ -525,6 +526,7 @@ impl XapiStore for SqlStore {
                     status: u16::try_from(r.int("status")?).unwrap_or(0),
                     code: r.text("code")?,
                     message: r.text("message")?,
+                    message_zh: r.text("message_zh")?,
                 })
             })
             .collect()

@@ -463,6 +463,7 @@ pub async fn xapi_refusals_are_kept_newest_first(store: &dyn Store) {
                     status: 400 + n,
                     code: format!("code_{n}"),
                     message: "m".into(),
+                    message_zh: "说明".into(),
                 },
             )
             .await
@@ -472,5 +473,9 @@ pub async fn xapi_refusals_are_kept_newest_first(store: &dyn Store) {
     assert_eq!(
         kept.iter().map(|r| r.status).collect::<Vec<_>>(),
         vec![402, 401]
+    );
+    assert_eq!(
+        (kept[0].message.as_str(), kept[0].message_zh.as_str()),
+        ("m", "说明")
     );
 }

@@ -212,6 +212,7 @@ async fn remember(
         status: refusal.status.as_u16(),
         code: refusal.code.to_owned(),
         message: refusal.en.clone(),
+        message_zh: refusal.zh.clone(),
     };
     if let Err(e) = state
         .app

@@ -253,6 +253,10 @@ async fn statements_and_refusals_show_on_the_console_with_people_masked() {
     let refusals = &page.body[page.body.find("id=\"refusals\"").unwrap()..];
     assert!(refusals.contains("<code>POST</code>") && refusals.contains("<code>statements</code>"));
     assert!(refusals.contains("<td>400</td>") && refusals.contains(&code));
+    assert!(
+        refusals.contains("verb.id："),
+        "the refusal reads in the page's language (Chinese)"
+    );
 
     let stranger = other_manager(&t).await;
     let theirs = t.get("/console/xapi", Some(&stranger)).await;
