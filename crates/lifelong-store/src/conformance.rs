@@ -61,7 +61,8 @@ macro_rules! conformance_suite {
             xapi_voiding_and_references,
             xapi_pages_are_stable,
             xapi_documents_compare_and_set,
-            xapi_refusals_are_kept_newest_first
+            xapi_refusals_are_kept_newest_first,
+            xapi_concurrent_jobs_with_one_id_have_one_winner
         );
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {

@@ -7,7 +7,8 @@
 use std::collections::{HashMap, HashSet};
 
 use lifelong_store::{
-    AccountId, JobOutcome, NewEntry, NewStatement, StatementJob, StoreError, StoreResult,
+    AccountId, JobOutcome, NewAttachment, NewEntry, NewStatement, StatementJob, StoreError,
+    StoreResult,
 };
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
@@ -130,45 +131,76 @@ async fn write_group(
         },
         None => Clock { seq: 0, stored: 0 },
     };
-    let mut answers = Vec::with_capacity(jobs.len());
+    let mut answers: Vec<Option<JobOutcome>> = vec![None; jobs.len()];
+    let mut tenants: Vec<i64> = Vec::new();
     for job in jobs {
-        answers.push(write_job(&mut tx, job, &mut clock).await?);
+        if !tenants.contains(&job.tenant) {
+            tenants.push(job.tenant);
+        }
+    }
+    for tenant in tenants {
+        let mine: Vec<usize> = (0..jobs.len())
+            .filter(|i| jobs[*i].tenant == tenant)
+            .collect();
+        let existing = existing_comparisons(
+            &mut tx,
+            tenant,
+            mine.iter().flat_map(|i| &jobs[*i].statements),
+        )
+        .await?;
+        let mut taken: HashMap<Uuid, [u8; 32]> = HashMap::new();
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut attachments: Vec<&NewAttachment> = Vec::new();
+        for i in mine {
+            let job = jobs[i];
+            let (answer, accepted) = decide(job, &existing, &mut taken, &mut clock);
+            if accepted.is_some() {
+                attachments.extend(&job.attachments);
+            }
+            pending.extend(accepted.unwrap_or_default());
+            answers[i] = Some(answer);
+        }
+        if !pending.is_empty() {
+            write_pending(&mut tx, tenant, pending, &attachments).await?;
+        }
     }
     tx.commit().await.map_err(backend)?;
-    Ok(answers)
+    Ok(answers
+        .into_iter()
+        .map(|a| a.unwrap_or(JobOutcome::Conflict(Uuid::nil())))
+        .collect())
 }
 
-/// A statement of the job about to be inserted.
-struct Pending<'a> {
-    statement: &'a NewStatement,
-    seq: i64,
-    stored: i64,
-    keys: Vec<i64>,
-    voided: bool,
-}
-
-async fn write_job(
-    conn: &mut AnyConnection,
-    job: &StatementJob,
+/// Decides a job against the stored statements and those accepted earlier in this group: the
+/// same statement again is left alone, a different one under a used id makes the job a
+/// conflict that writes nothing. Numbers the job's new statements.
+fn decide<'a>(
+    job: &'a StatementJob,
+    existing: &HashMap<Uuid, Vec<u8>>,
+    taken: &mut HashMap<Uuid, [u8; 32]>,
     clock: &mut Clock,
-) -> StoreResult<JobOutcome> {
-    // 1. Ids already used: the same statement again is left alone, a different one conflicts.
-    let existing = existing_comparisons(conn, job).await?;
+) -> (JobOutcome, Option<Vec<Pending<'a>>>) {
     let mut new = Vec::with_capacity(job.statements.len());
     let mut seen = HashSet::new();
     for s in &job.statements {
-        match existing.get(&s.id) {
-            Some(c) if c.as_slice() == s.comparison => new.push(false),
-            Some(_) => return Ok(JobOutcome::Conflict(s.id)),
+        let known = existing
+            .get(&s.id)
+            .map(Vec::as_slice)
+            .or_else(|| taken.get(&s.id).map(|c| c.as_slice()));
+        match known {
+            Some(c) if c == s.comparison => new.push(false),
+            Some(_) => return (JobOutcome::Conflict(s.id), None),
             None => new.push(seen.insert(s.id)),
         }
     }
-    let mut pending: Vec<Pending> = Vec::new();
+    let mut pending = Vec::new();
     for (s, is_new) in job.statements.iter().zip(&new) {
         if *is_new {
             let (seq, stored) = clock.next();
+            taken.insert(s.id, s.comparison);
             pending.push(Pending {
                 statement: s,
+                credential: job.credential,
                 seq,
                 stored,
                 keys: s.keys.clone(),
@@ -176,24 +208,38 @@ async fn write_job(
             });
         }
     }
-    if pending.is_empty() {
-        return Ok(JobOutcome::Stored {
-            new,
-            stored: time_of(clock.stored),
-        });
-    }
-    let first_stored = pending[0].stored;
+    let stored = time_of(pending.first().map_or(clock.stored, |p| p.stored));
+    (JobOutcome::Stored { new, stored }, Some(pending))
+}
 
+/// A statement of the job about to be inserted.
+struct Pending<'a> {
+    statement: &'a NewStatement,
+    credential: Uuid,
+    seq: i64,
+    stored: i64,
+    keys: Vec<i64>,
+    voided: bool,
+}
+
+/// Writes a tenant's accepted statements of one group: voiding, reference inheritance,
+/// statements, keys, definitions, attachments, credentials' counts and archive entries.
+async fn write_pending(
+    conn: &mut AnyConnection,
+    tenant: i64,
+    mut pending: Vec<Pending<'_>>,
+    attachments: &[&NewAttachment],
+) -> StoreResult<()> {
     // 2. Targets already stored: their keys are inherited; voiding ones are voided.
     let targets: Vec<String> = pending
         .iter()
         .filter_map(|p| p.statement.target)
         .map(|t| t.to_string())
         .collect();
-    let stored_targets = statements_by_id(conn, job.tenant, &targets).await?;
+    let stored_targets = statements_by_id(conn, tenant, &targets).await?;
     // 3. Stored statements that refer to the new ones (voiding or inheriting).
     let new_ids: Vec<String> = pending.iter().map(|p| p.statement.id.to_string()).collect();
-    let referrers = referrers_of(conn, job.tenant, &new_ids).await?;
+    let referrers = referrers_of(conn, tenant, &new_ids).await?;
 
     let index: HashMap<Uuid, usize> = pending
         .iter()
@@ -253,7 +299,7 @@ async fn write_job(
     }
 
     // 4. Write the statements and their filter keys.
-    insert_statements(conn, job, &pending).await?;
+    insert_statements(conn, tenant, &pending).await?;
     let mut key_rows: Vec<(i64, i64)> = Vec::new();
     for p in &pending {
         key_rows.extend(p.keys.iter().map(|k| (*k, p.seq)));
@@ -288,20 +334,20 @@ async fn write_job(
         if next_ids.is_empty() {
             break;
         }
-        for up in referrers_of(conn, job.tenant, &next_ids).await? {
+        for up in referrers_of(conn, tenant, &next_ids).await? {
             if let Some(keys) = gained.get(&up.target.to_string()) {
                 let keys = keys.clone();
                 wave.push((up, keys));
             }
         }
     }
-    insert_keys(conn, job.tenant, &key_rows).await?;
+    insert_keys(conn, tenant, &key_rows).await?;
     if !void_stored.is_empty() {
         let sql = format!(
             "UPDATE xapi_statements SET voided = 1 WHERE tenant = $1 AND voids IS NULL AND id IN ({})",
             placeholders(2, void_stored.len())
         );
-        let mut q = sqlx::query(&sql).bind(job.tenant);
+        let mut q = sqlx::query(&sql).bind(tenant);
         for id in &void_stored {
             q = q.bind(id.as_str());
         }
@@ -316,13 +362,8 @@ async fn write_job(
             definitions.insert(iri.as_str(), definition.as_str());
         }
     }
-    upsert_definitions(
-        conn,
-        job.tenant,
-        &definitions.into_iter().collect::<Vec<_>>(),
-    )
-    .await?;
-    for a in &job.attachments {
+    upsert_definitions(conn, tenant, &definitions.into_iter().collect::<Vec<_>>()).await?;
+    for a in attachments {
         sqlx::query(
             "INSERT INTO xapi_attachments (sha2, content_type, length, content) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (sha2) DO NOTHING",
@@ -335,25 +376,34 @@ async fn write_job(
         .await
         .map_err(backend)?;
     }
-    sqlx::query(
-        "UPDATE xapi_credentials SET statements = statements + $1, last_used_at = $2 WHERE id = $3",
-    )
-    .bind(pending.len() as i64)
-    .bind(ts(time_of(first_stored)))
-    .bind(job.credential.to_string())
-    .execute(&mut *conn)
-    .await
-    .map_err(backend)?;
+    let mut counts: Vec<(Uuid, i64, i64)> = Vec::new();
+    for p in &pending {
+        match counts.iter_mut().find(|(c, _, _)| *c == p.credential) {
+            Some(entry) => {
+                entry.1 += 1;
+                entry.2 = p.stored;
+            }
+            None => counts.push((p.credential, 1, p.stored)),
+        }
+    }
+    for (credential, count, last) in counts {
+        sqlx::query(
+            "UPDATE xapi_credentials SET statements = statements + $1, last_used_at = $2 WHERE id = $3",
+        )
+        .bind(count)
+        .bind(ts(time_of(last)))
+        .bind(credential.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    }
     let entries: Vec<(&AccountId, &NewEntry)> = pending
         .iter()
         .filter(|p| !p.voided)
         .flat_map(|p| p.statement.entries.iter().map(|(a, e)| (a, e)))
         .collect();
     append_entries_in(conn, &entries).await?;
-    Ok(JobOutcome::Stored {
-        new,
-        stored: time_of(first_stored),
-    })
+    Ok(())
 }
 
 /// Adds `more` to `keys` (kept sorted, without repeats); whether anything was added.
@@ -365,17 +415,19 @@ fn merge_keys(keys: &mut Vec<i64>, more: &[i64]) -> bool {
     keys.len() != before
 }
 
-async fn existing_comparisons(
+async fn existing_comparisons<'a>(
     conn: &mut AnyConnection,
-    job: &StatementJob,
+    tenant: i64,
+    statements: impl Iterator<Item = &'a NewStatement>,
 ) -> StoreResult<HashMap<Uuid, Vec<u8>>> {
+    let statements: Vec<&NewStatement> = statements.collect();
     let mut out = HashMap::new();
-    for chunk in job.statements.chunks(500) {
+    for chunk in statements.chunks(500) {
         let sql = format!(
             "SELECT id, comparison FROM xapi_statements WHERE tenant = $1 AND id IN ({})",
             placeholders(2, chunk.len())
         );
-        let mut q = sqlx::query(&sql).bind(job.tenant);
+        let mut q = sqlx::query(&sql).bind(tenant);
         for s in chunk {
             q = q.bind(s.id.to_string());
         }
@@ -477,11 +529,10 @@ const STATEMENT_PARAMS: usize = 13;
 
 async fn insert_statements(
     conn: &mut AnyConnection,
-    job: &StatementJob,
+    tenant: i64,
     pending: &[Pending<'_>],
 ) -> StoreResult<()> {
     let batch = Batch::of(conn);
-    let credential = job.credential.to_string();
     for chunk in pending.chunks(batch.rows(STATEMENT_PARAMS)) {
         let sql = format!(
             "INSERT INTO xapi_statements (seq, tenant, id, stored, voids, target, voided, comparison, \
@@ -494,7 +545,7 @@ async fn insert_statements(
             let entry = s.entries.first().filter(|_| !p.voided);
             q = q
                 .bind(p.seq)
-                .bind(job.tenant)
+                .bind(tenant)
                 .bind(s.id.to_string())
                 .bind(p.stored)
                 .bind(s.voids.map(|v| v.to_string()))
@@ -502,7 +553,7 @@ async fn insert_statements(
                 .bind(i64::from(p.voided))
                 .bind(s.comparison.to_vec())
                 .bind(keys_to_bytes(&p.keys))
-                .bind(credential.clone())
+                .bind(p.credential.to_string())
                 .bind(entry.map(|(a, _)| a.as_str().to_owned()))
                 .bind(entry.map(|(_, e)| e.id.as_str().to_owned()))
                 .bind(stored_body(s, p.stored));

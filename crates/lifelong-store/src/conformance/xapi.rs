@@ -479,3 +479,38 @@ pub async fn xapi_refusals_are_kept_newest_first(store: &dyn Store) {
         ("m", "说明")
     );
 }
+
+/// Jobs sent at once (committed together by the writer) are decided one after the other: of
+/// eight jobs using one id for different statements exactly one is stored, and of eight
+/// sending the same statement exactly one writes it.
+pub async fn xapi_concurrent_jobs_with_one_id_have_one_winner(store: &dyn Store) {
+    let c = credential(store, 10).await;
+    let id = Uuid::new_v4();
+    let racers = (0..8i64)
+        .map(|n| store.store_statements(job(&c, vec![statement(id, &[100 + n], None, false)])));
+    let outcomes = futures_util::future::join_all(racers).await;
+    let stored = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(JobOutcome::Stored { .. })))
+        .count();
+    let conflicts = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(JobOutcome::Conflict(x)) if *x == id))
+        .count();
+    assert_eq!((stored, conflicts), (1, 7), "{outcomes:?}");
+
+    let same = Uuid::new_v4();
+    let racers =
+        (0..8).map(|_| store.store_statements(job(&c, vec![statement(same, &[200], None, false)])));
+    let outcomes = futures_util::future::join_all(racers).await;
+    let written = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(JobOutcome::Stored { new, .. }) if new == &vec![true]))
+        .count();
+    let accepted = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(JobOutcome::Stored { .. })))
+        .count();
+    assert_eq!((written, accepted), (1, 8), "{outcomes:?}");
+    assert_eq!(ids(store, &c, &[200]).await, vec![same]);
+}
