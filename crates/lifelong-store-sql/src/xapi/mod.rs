@@ -58,6 +58,19 @@ fn statement_from_row(row: &AnyRow) -> StoreResult<StoredStatement> {
     })
 }
 
+/// Binds a document scope's five key parts as `$1`…`$5`.
+fn scoped<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    scope: &'q DocumentScope,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(scope.tenant)
+        .bind(scope.kind.as_str())
+        .bind(scope.activity.as_str())
+        .bind(scope.agent.as_str())
+        .bind(scope.registration.as_str())
+}
+
 /// The tenant key of an institution, made on first use.
 async fn tenant_for(conn: &mut AnyConnection, institution: &InstitutionId) -> StoreResult<i64> {
     sqlx::query("INSERT INTO xapi_tenants (institution_id) VALUES ($1) ON CONFLICT DO NOTHING")
@@ -350,15 +363,10 @@ impl XapiStore for SqlStore {
     }
 
     async fn document(&self, scope: &DocumentScope, id: &str) -> StoreResult<Option<Document>> {
-        let row = sqlx::query(
+        let row = scoped(sqlx::query(
             "SELECT content_type, content, etag, updated FROM xapi_documents WHERE tenant = $1 \
              AND kind = $2 AND activity = $3 AND agent = $4 AND registration = $5 AND doc_id = $6",
-        )
-        .bind(scope.tenant)
-        .bind(scope.kind.as_str())
-        .bind(scope.activity.as_str())
-        .bind(scope.agent.as_str())
-        .bind(scope.registration.as_str())
+        ), scope)
         .bind(id)
         .fetch_optional(&self.read)
         .await
@@ -379,15 +387,10 @@ impl XapiStore for SqlStore {
         scope: &DocumentScope,
         since: Option<OffsetDateTime>,
     ) -> StoreResult<Vec<String>> {
-        let rows = sqlx::query(
+        let rows = scoped(sqlx::query(
             "SELECT doc_id FROM xapi_documents WHERE tenant = $1 AND kind = $2 AND activity = $3 \
              AND agent = $4 AND registration = $5 AND updated > $6 ORDER BY doc_id",
-        )
-        .bind(scope.tenant)
-        .bind(scope.kind.as_str())
-        .bind(scope.activity.as_str())
-        .bind(scope.agent.as_str())
-        .bind(scope.registration.as_str())
+        ), scope)
         .bind(since.map(ts).unwrap_or_default())
         .fetch_all(&self.read)
         .await
@@ -403,15 +406,10 @@ impl XapiStore for SqlStore {
         new: Option<Document>,
     ) -> StoreResult<bool> {
         let mut tx = self.write.begin().await.map_err(backend)?;
-        let current = sqlx::query(
+        let current = scoped(sqlx::query(
             "SELECT etag FROM xapi_documents WHERE tenant = $1 AND kind = $2 AND activity = $3 \
              AND agent = $4 AND registration = $5 AND doc_id = $6",
-        )
-        .bind(scope.tenant)
-        .bind(scope.kind.as_str())
-        .bind(scope.activity.as_str())
-        .bind(scope.agent.as_str())
-        .bind(scope.registration.as_str())
+        ), scope)
         .bind(id)
         .fetch_optional(&mut *tx)
         .await
@@ -422,30 +420,23 @@ impl XapiStore for SqlStore {
             return Ok(false);
         }
         if current.is_some() {
-            sqlx::query(
-                "DELETE FROM xapi_documents WHERE tenant = $1 AND kind = $2 AND activity = $3 \
+            scoped(
+                sqlx::query(
+                    "DELETE FROM xapi_documents WHERE tenant = $1 AND kind = $2 AND activity = $3 \
                  AND agent = $4 AND registration = $5 AND doc_id = $6",
+                ),
+                scope,
             )
-            .bind(scope.tenant)
-            .bind(scope.kind.as_str())
-            .bind(scope.activity.as_str())
-            .bind(scope.agent.as_str())
-            .bind(scope.registration.as_str())
             .bind(id)
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
         }
         if let Some(doc) = new {
-            sqlx::query(
+            scoped(sqlx::query(
                 "INSERT INTO xapi_documents (tenant, kind, activity, agent, registration, doc_id, \
                  content_type, content, etag, updated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(scope.tenant)
-            .bind(scope.kind.as_str())
-            .bind(scope.activity.as_str())
-            .bind(scope.agent.as_str())
-            .bind(scope.registration.as_str())
+            ), scope)
             .bind(id)
             .bind(doc.content_type)
             .bind(doc.content)
@@ -460,15 +451,13 @@ impl XapiStore for SqlStore {
     }
 
     async fn delete_documents(&self, scope: &DocumentScope) -> StoreResult<u64> {
-        let done = sqlx::query(
-            "DELETE FROM xapi_documents WHERE tenant = $1 AND kind = $2 AND activity = $3 \
+        let done = scoped(
+            sqlx::query(
+                "DELETE FROM xapi_documents WHERE tenant = $1 AND kind = $2 AND activity = $3 \
              AND agent = $4 AND registration = $5",
+            ),
+            scope,
         )
-        .bind(scope.tenant)
-        .bind(scope.kind.as_str())
-        .bind(scope.activity.as_str())
-        .bind(scope.agent.as_str())
-        .bind(scope.registration.as_str())
         .execute(&self.write)
         .await
         .map_err(backend)?;
