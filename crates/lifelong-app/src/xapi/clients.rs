@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use lifelong_store::{InstitutionId, NewXapiCredential, XapiCredential};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::{secret, Actor, App, AppError, AppResult, FieldError};
@@ -63,10 +62,6 @@ impl ClientCache {
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 impl App {
     /// The agent that stands for a credential in `authority`.
     fn authority_of(&self, credential: &XapiCredential) -> Value {
@@ -94,10 +89,10 @@ impl App {
     /// Checks a key and secret from HTTP Basic authentication. Unknown, wrong and revoked
     /// credentials are all `Unauthenticated`, saying no more.
     pub async fn authenticate_xapi(&self, key: &str, secret: &str) -> AppResult<XapiClient> {
-        let digest = hex::encode(Sha256::digest(secret.as_bytes()));
+        let digest = secret::digest(secret);
         let max_age = Duration::from_millis(self.settings.xapi.credential_cache_ms);
         if let Some((kept, client)) = self.xapi_clients.get(key, max_age) {
-            return if constant_time_eq(kept.as_bytes(), digest.as_bytes()) {
+            return if secret::same(kept.as_bytes(), digest.as_bytes()) {
                 Ok(client)
             } else {
                 Err(AppError::Unauthenticated)
@@ -107,7 +102,7 @@ impl App {
             return Err(AppError::Unauthenticated);
         };
         if credential.revoked_at.is_some()
-            || !constant_time_eq(credential.secret_sha256.as_bytes(), digest.as_bytes())
+            || !secret::same(credential.secret_sha256.as_bytes(), digest.as_bytes())
         {
             self.xapi_clients.forget(key);
             return Err(AppError::Unauthenticated);

@@ -6,11 +6,13 @@
 //! learner reads why it is there. A voided statement's entry is revoked by a new entry (R8).
 
 use lifelong_core::archive::EntryKind;
+use lifelong_core::Lang;
 use lifelong_store::{AccountId, EntryId, NewEntry};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use super::console::language_text;
 use super::XapiClient;
 use crate::bank::entries::{canonical, revocation_entry};
 use crate::{App, AppResult};
@@ -74,16 +76,6 @@ pub struct ActivityBody {
     /// Why it is in the archive, in Chinese and English.
     pub rule_zh: String,
     pub rule_en: String,
-}
-
-fn language_pick(map: Option<&Value>) -> Option<String> {
-    let map = map?.as_object()?;
-    ["zh-CN", "zh", "en-US", "en"]
-        .iter()
-        .find_map(|tag| map.get(*tag))
-        .or_else(|| map.values().next())
-        .and_then(Value::as_str)
-        .map(str::to_owned)
 }
 
 impl App {
@@ -175,7 +167,7 @@ impl App {
             .and_then(Value::as_str)
             .unwrap_or_default();
         let definition = object.and_then(|o| o.get("definition"));
-        let title = language_pick(definition.and_then(|d| d.get("name")))
+        let title = language_text(definition.and_then(|d| d.get("name")), Lang::Zh)
             .unwrap_or_else(|| activity.to_owned());
         let duration = result
             .and_then(|r| r.get("duration"))

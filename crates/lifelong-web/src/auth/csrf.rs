@@ -70,13 +70,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 /// Checks a submitted token against the cookie (in constant time) and the `Origin`.
 pub fn verify(headers: &HeaderMap, submitted: &str) -> Result<(), PageError> {
     let expected = cookie(headers, CSRF_COOKIE).unwrap_or("");
-    let equal = expected.len() == submitted.len()
-        && !expected.is_empty()
-        && expected
-            .bytes()
-            .zip(submitted.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
+    let equal = !expected.is_empty() && secret::same(expected.as_bytes(), submitted.as_bytes());
     if equal && same_origin(headers) {
         Ok(())
     } else {

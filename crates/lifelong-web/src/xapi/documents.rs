@@ -64,7 +64,7 @@ pub(crate) async fn handle(
             write,
             req.version(),
             &content_type,
-            req.body.clone(),
+            req.body.to_vec(),
             req.header("If-Match"),
             req.header("If-None-Match"),
         )

@@ -1,7 +1,7 @@
 //! An xAPI request made ready for a resource: the alternate request syntax unpacked, the body
 //! read within the configured limit, the version and the client established.
 
-use axum::body::to_bytes;
+use axum::body::{to_bytes, Bytes};
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, Method};
 use base64::engine::general_purpose::STANDARD;
@@ -20,7 +20,8 @@ pub(crate) struct XapiRequest {
     pub params: Vec<(String, String)>,
     headers: HeaderMap,
     alternate: Option<AlternateRequest>,
-    pub body: Vec<u8>,
+    /// The body as received (shared, never copied), or the alternate syntax's `content`.
+    pub body: Bytes,
     /// `None` only for `/about`, which needs no version.
     pub version: Option<Version>,
     pub client: Option<XapiClient>,
@@ -104,7 +105,7 @@ impl XapiRequest {
                 (
                     method,
                     alt.params.clone(),
-                    alt.content.clone().unwrap_or_default(),
+                    Bytes::from(alt.content.clone().unwrap_or_default()),
                 )
             }
             None => {
@@ -117,7 +118,7 @@ impl XapiRequest {
                             "无法解析查询字符串",
                         )
                     })?;
-                (parts.method.clone(), params, body.to_vec())
+                (parts.method.clone(), params, body)
             }
         };
         let mut req = XapiRequest {

@@ -1,7 +1,7 @@
 //! `/xapi/statements`: PUT one, POST one or many (JSON or multipart/mixed with attachments),
 //! GET (and HEAD) by id or by query, answered as JSON or, with `attachments=true`, multipart.
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use lifelong_app::xapi::StatementQuery;
@@ -22,7 +22,7 @@ pub(crate) async fn handle(state: &AppState, req: XapiRequest) -> Result<Respons
 }
 
 /// The statements and attachment parts of a PUT or POST body.
-fn body_of(state: &AppState, req: &XapiRequest) -> Result<(Vec<u8>, Vec<Part>), Refusal> {
+fn body_of(state: &AppState, req: &XapiRequest) -> Result<(Bytes, Vec<Part>), Refusal> {
     let content_type = req.header("Content-Type").unwrap_or("");
     let media = content_type
         .split(';')
@@ -31,7 +31,7 @@ fn body_of(state: &AppState, req: &XapiRequest) -> Result<(Vec<u8>, Vec<Part>), 
         .trim()
         .to_ascii_lowercase();
     match media.as_str() {
-        "application/json" => Ok((req.body.clone(), Vec::new())),
+        "application/json" => Ok((req.body.clone(), Vec::new())), // a reference count, not a copy
         "multipart/mixed" => {
             let settings = &state.app.settings.xapi;
             let limits = Limits {
@@ -41,7 +41,7 @@ fn body_of(state: &AppState, req: &XapiRequest) -> Result<(Vec<u8>, Vec<Part>), 
             };
             let boundary = multipart::boundary(content_type)?;
             let parsed = multipart::parse(&req.body, &boundary, &limits)?;
-            Ok((parsed.statements, parsed.parts))
+            Ok((Bytes::from(parsed.statements), parsed.parts))
         }
         _ => Err(Refusal::bad(
             "unsupported_content_type",
